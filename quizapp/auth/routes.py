@@ -1,0 +1,86 @@
+"""Account views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..extensions import db, login_manager
+from ..models import User
+from ..quiz.service import claim_guest_attempts
+from . import bp
+from .forms import LoginForm, ProfileForm, RegisterForm
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    return target if target.startswith("/") and not parts.netloc and not parts.scheme else default
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response | tuple[str, int]:
+    """Create an account; quizzes taken as a guest in this session become the account's."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = User(username=form.username.data, display_name=form.display_name.data.strip())
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.commit()
+        kept = claim_guest_attempts(session.pop("guest_token", None), user.id)
+        login_user(user)
+        message = "Welcome! Your account is ready."
+        if kept:
+            message += f" The {kept} quiz{'zes' if kept != 1 else ''} you took as a guest are kept in your progress."
+        flash(message, "success")
+        return redirect(url_for("progress.index") if kept else url_for("main.index"))
+    return render_template("auth/register.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.execute(select(User).filter_by(username=form.username.data)).scalar_one_or_none()
+        if user is None or not user.check_password(form.password.data):
+            form.password.errors = ["Wrong username or password."]
+        else:
+            claim_guest_attempts(session.pop("guest_token", None), user.id)
+            login_user(user, remember=form.remember.data)
+            flash(f"Logged in as {user.display_name}.", "success")
+            return redirect(_safe_next(url_for("main.index")))
+    return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    session.pop("guest_token", None)
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response:
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data.strip()
+        current_user.on_leaderboard = form.on_leaderboard.data
+        db.session.commit()
+        flash("Profile saved.", "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)

@@ -1,0 +1,113 @@
+"""``flask --app quizapp ...`` commands, also installed as the ``quizapp`` console script."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from .banks import bank_by_slug, bundled_bank_files, fact_bank, store_bank_file
+from .core.bank_loader import BankError
+from .core.generators import generate_quiz
+from .core.questions import KINDS
+from .core.quiz_export import quiz_to_gift, quiz_to_json
+from .extensions import db
+from .models import User
+
+PASSWORD_ENV = "QUIZAPP_PASSWORD"
+
+
+def _load(path: Path) -> None:
+    try:
+        result = store_bank_file(path)
+    except BankError as exc:
+        click.echo(f"Bank {path} is invalid; nothing was loaded. {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"{result.status.capitalize()}: {result.bank}")
+
+
+@click.command("init-db")
+@click.option("--no-default-banks", is_flag=True, help="Do not load the banks shipped in question_bank/.")
+@with_appcontext
+def init_db(no_default_banks: bool) -> None:
+    """Create the database or upgrade it in place, then load the shipped banks."""
+    from . import MIGRATIONS_DIR
+
+    upgrade(directory=str(MIGRATIONS_DIR))
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    if not no_default_banks:
+        for path in bundled_bank_files():
+            _load(path)
+
+
+@click.command("load-bank")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def load_bank(path: Path) -> None:
+    """Validate a fact bank file and load it (all or nothing)."""
+    _load(path)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--instructor", is_flag=True, help="Give the account instructor rights.")
+@click.option("--display-name", help="Name shown on leaderboards (default: the username).")
+@with_appcontext
+def create_user(username: str, instructor: bool, display_name: str | None) -> None:
+    """Create an account. The password is read from $QUIZAPP_PASSWORD if set, else asked for."""
+    if db.session.execute(select(User).filter_by(username=username)).scalar_one_or_none():
+        raise click.ClickException(f"A user named '{username}' already exists.")
+    password = os.environ.get(PASSWORD_ENV) or click.prompt("Password", hide_input=True,
+                                                            confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.ClickException("The password must have at least 8 characters.")
+    user = User(username=username, display_name=display_name or username, is_instructor=instructor)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {'instructor' if instructor else 'learner'} '{username}'.")
+
+
+@click.command("export-quiz")
+@click.option("--bank", "slug", required=True, help="The bank's slug, e.g. llm-vs-genai.")
+@click.option("--count", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(list(KINDS)),
+              help="Only these kinds (repeat the option); default all.")
+@click.option("--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "gift"]))
+@with_appcontext
+def export_quiz(slug: str, count: int, seed: int, kinds: tuple[str, ...], fmt: str) -> None:
+    """Print a generated quiz with its answer key, as JSON or Moodle GIFT."""
+    row = bank_by_slug(slug)
+    if row is None:
+        raise click.ClickException(f"No bank '{slug}'. Load it first with load-bank.")
+    questions = generate_quiz(fact_bank(row), count=count, seed=seed, kinds=kinds or None)
+    if fmt == "json":
+        click.echo(json.dumps(quiz_to_json(slug, seed, questions), indent=2, ensure_ascii=False))
+    else:
+        click.echo(quiz_to_gift(slug, seed, questions), nl=False)
+
+
+COMMANDS = (init_db, load_bank, create_user, export_quiz)
+
+
+def register_commands(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """The ``quizapp`` console script: the same commands as ``flask --app quizapp``."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="quizapp commands (the same as flask --app quizapp ...).")(
+        prog_name="quizapp", args=sys.argv[1:])

@@ -1,0 +1,51 @@
+"""Configuration from the environment, with safe defaults kept in the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def secret_key(instance_path: Path) -> str:
+    """``SECRET_KEY`` from the environment, else one generated once and kept in the instance folder."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once must not overwrite each other's key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The app's settings: environment first, then defaults; ``overrides`` (tests) win."""
+    overrides = dict(overrides or {})
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") \
+        or f"sqlite:///{instance_path / 'quizapp.sqlite'}"
+    config: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours; the token is still per session
+    }
+    if "SECRET_KEY" not in overrides:
+        config["SECRET_KEY"] = secret_key(instance_path)
+    config.update(overrides)
+    return config

@@ -1,0 +1,252 @@
+"""The comparison fact-bank model: plain frozen dataclasses, no I/O.
+
+A bank compares a few categories (one may be a subset of another) through
+items, applications, methods, dimensions and statements. The loader in
+:mod:`quizapp.core.bank_loader` builds these from YAML; the generators read
+them. Everything here is pure and hashable so banks can be cached freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_TERMS: dict[str, str] = {
+    "item": "item",
+    "method": "method",
+    "modality": "modality",
+    "organization": "organization",
+    "application": "application",
+}
+
+DEFAULT_PROMPTS: dict[str, str] = {
+    "classify": "Which best describes the {item_term} {item}?",
+    "method_item": "Which {method_term} is {item} built on?",
+    "method_category": "Which {method_term} is {category} trained with?",
+    "organization": "Which {organization_term} developed {item}?",
+    "modality": "What {modality_term} does {item} produce?",
+    "dimension": 'In the comparison, which describes {category} on "{dimension}"?',
+    "match": "Match each {application_term} to the technology it needs.",
+}
+
+# The placeholders each prompt template may use.
+PROMPT_FIELDS: dict[str, frozenset[str]] = {
+    "classify": frozenset({"item", "item_term"}),
+    "method_item": frozenset({"item", "item_term", "method_term"}),
+    "method_category": frozenset({"category", "method_term"}),
+    "organization": frozenset({"item", "item_term", "organization_term"}),
+    "modality": frozenset({"item", "item_term", "modality_term"}),
+    "dimension": frozenset({"category", "dimension"}),
+    "match": frozenset({"application_term"}),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a document section, or a note for well-known facts."""
+
+    file: str | None = None
+    section: str | None = None
+    note: str | None = None
+
+    def cite(self, documents: dict[str, Document] | None = None) -> str:
+        """A one-line human citation, e.g. 'LLM vs Generative AI (000_x.txt), § Popular LLMs'."""
+        if self.file is None:
+            return self.note or ""
+        title = documents[self.file].title if documents and self.file in documents else None
+        where = f"{title} ({self.file})" if title else self.file
+        text = f"{where}, § {self.section}" if self.section else where
+        return f"{text}. {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+    parent: str | None
+    definition: str
+    exclusive_label: str
+    application_label: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    part_of: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Modality:
+    id: str
+    name: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    name: str
+    used_by: tuple[str, ...]
+    description: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    category: str
+    organization: str | None
+    modality: tuple[str, ...]
+    method: str | None
+    related_methods: tuple[str, ...]
+    source: Source
+    attribute_sources: dict[str, Source] = field(default_factory=dict, hash=False)
+
+    def source_for(self, attribute: str) -> Source:
+        return self.attribute_sources.get(attribute, self.source)
+
+
+@dataclass(frozen=True)
+class Application:
+    name: str
+    category: str
+    explanation: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    values: dict[str, str] = field(hash=False)
+    shared: bool = False
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Note:
+    """A titled text: a difference or a similarity."""
+
+    title: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class ProCon:
+    category: str
+    kind: str  # "pro" or "con"
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Statement:
+    text: str
+    answer: bool
+    explanation: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Card:
+    front: str
+    back: str
+    topic: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class FactBank:
+    slug: str
+    title: str
+    description: str
+    documents: tuple[Document, ...]
+    categories: tuple[Category, ...]
+    organizations: tuple[Organization, ...] = ()
+    modalities: tuple[Modality, ...] = ()
+    methods: tuple[Method, ...] = ()
+    items: tuple[Item, ...] = ()
+    applications: tuple[Application, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    differences: tuple[Note, ...] = ()
+    similarities: tuple[Note, ...] = ()
+    pros_cons: tuple[ProCon, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    cards: tuple[Card, ...] = ()
+    terms: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS), hash=False)
+    prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS), hash=False)
+
+    def __str__(self) -> str:
+        return (
+            f"FactBank {self.slug!r}: {len(self.categories)} categories, {len(self.items)} items, "
+            f"{len(self.applications)} applications, {len(self.methods)} methods, "
+            f"{len(self.dimensions)} dimensions, {len(self.statements)} statements, {len(self.cards)} cards"
+        )
+
+    # -- lookups -----------------------------------------------------------
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def organization(self, org_id: str) -> Organization:
+        return next(o for o in self.organizations if o.id == org_id)
+
+    def method(self, method_id: str) -> Method:
+        return next(m for m in self.methods if m.id == method_id)
+
+    def modality(self, modality_id: str) -> Modality:
+        return next(m for m in self.modalities if m.id == modality_id)
+
+    @property
+    def document_map(self) -> dict[str, Document]:
+        return {d.file: d for d in self.documents}
+
+    def cite(self, source: Source) -> str:
+        return source.cite(self.document_map)
+
+    # -- the subset relations -----------------------------------------------
+    def ancestors(self, category_id: str) -> list[str]:
+        """The category's strict ancestors, nearest first (LLM -> [Generative AI])."""
+        chain: list[str] = []
+        parent = self.category(category_id).parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.category(parent).parent
+        return chain
+
+    def is_member(self, category_id: str, of: str) -> bool:
+        """True when a member of ``category_id`` is also a member of ``of``."""
+        return category_id == of or of in self.ancestors(category_id)
+
+    def children(self, category_id: str) -> list[str]:
+        return [c.id for c in self.categories if c.parent == category_id]
+
+    def org_related(self, a: str, b: str) -> bool:
+        """True when one organization is (part of) the other."""
+        return a in self.org_chain(b) or b in self.org_chain(a)
+
+    def org_chain(self, org_id: str) -> list[str]:
+        chain = [org_id]
+        parent = self.organization(org_id).part_of
+        while parent is not None:
+            chain.append(parent)
+            parent = self.organization(parent).part_of
+        return chain
+
+    def methods_of_category(self, category_id: str) -> set[str]:
+        """Methods a category uses: its own plus those of all its subcategories."""
+        return {
+            m.id
+            for m in self.methods
+            if any(self.is_member(user, category_id) for user in m.used_by)
+        }
+
+    def term(self, name: str) -> str:
+        return self.terms.get(name, DEFAULT_TERMS[name])

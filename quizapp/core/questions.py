@@ -1,0 +1,108 @@
+"""A generated question and how it is graded. Pure: no Flask, no database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Every kind the generators produce, in the order the start form lists them.
+KINDS: dict[str, str] = {
+    "classify": "Classify: which category is it in?",
+    "match": "Match applications to technologies",
+    "method": "Method (e.g. training method)",
+    "truefalse": "True or false",
+    "organization": "Organization: who made it?",
+    "modality": "Modality: what does it produce?",
+    "dimension": "Compare on a dimension",
+}
+MATCH_KIND = "match"
+
+
+class InvalidResponse(ValueError):
+    """A response that does not fit the question (unknown option, wrong shape)."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question with its key.
+
+    Single-answer kinds use ``answer`` (an index into ``options``); the match
+    kind uses ``pairs`` (each left item with its correct right-hand text) and
+    ``options`` then lists the right-hand choices.
+    """
+
+    kind: str
+    prompt: str
+    options: tuple[str, ...]
+    explanation: str
+    source: str
+    answer: int | None = None
+    pairs: tuple[tuple[str, str], ...] = ()
+    categories: tuple[str, ...] = ()
+    fact: str = ""
+
+    @property
+    def is_match(self) -> bool:
+        return self.kind == MATCH_KIND
+
+    @property
+    def left_items(self) -> list[str]:
+        return [left for left, _ in self.pairs]
+
+    @property
+    def key_indices(self) -> list[int]:
+        """For a match question: the index in ``options`` of each left item's answer."""
+        return [self.options.index(right) for _, right in self.pairs]
+
+    @property
+    def correct_text(self) -> str:
+        if self.is_match:
+            return "; ".join(f"{left} → {right}" for left, right in self.pairs)
+        assert self.answer is not None
+        return self.options[self.answer]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented export shape (see README, "Quiz export")."""
+        data: dict[str, Any] = {"kind": self.kind, "prompt": self.prompt, "options": list(self.options)}
+        if self.is_match:
+            data["pairs"] = [[left, right] for left, right in self.pairs]
+        else:
+            data["answer"] = self.answer
+        data["explanation"] = self.explanation
+        data["source"] = self.source
+        data["categories"] = list(self.categories)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Question:
+        return cls(
+            kind=data["kind"], prompt=data["prompt"], options=tuple(data["options"]),
+            explanation=data.get("explanation", ""), source=data.get("source", ""),
+            answer=data.get("answer"), pairs=tuple((left, right) for left, right in data.get("pairs", [])),
+            categories=tuple(data.get("categories", [])),
+        )
+
+
+def grade(question: Question, response: int | Sequence[int]) -> float:
+    """Score a response in [0, 1]: 1 or 0 for single answers, the share of right pairs for match.
+
+    Raises :class:`InvalidResponse` when the response names an option that does
+    not exist or has the wrong shape, so a tampered form is never scored.
+    """
+    if question.is_match:
+        if isinstance(response, int) or len(response) != len(question.pairs):
+            raise InvalidResponse(f"expected one choice for each of the {len(question.pairs)} items")
+        for choice in response:
+            _check_index(question, choice)
+        right = sum(1 for choice, key in zip(response, question.key_indices) if choice == key)
+        return right / len(question.pairs)
+    if not isinstance(response, int):
+        raise InvalidResponse("expected a single option")
+    _check_index(question, response)
+    return 1.0 if response == question.answer else 0.0
+
+
+def _check_index(question: Question, choice: int) -> None:
+    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < len(question.options):
+        raise InvalidResponse(f"option {choice!r} is not one of the {len(question.options)} options")

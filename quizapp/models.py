@@ -1,0 +1,119 @@
+"""Database tables: users, banks, quiz attempts, their stored questions and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .core.questions import Question
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    is_instructor: Mapped[bool] = mapped_column(default=False)
+    on_leaderboard: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt, werkzeug's default KDF
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Bank(db.Model):
+    """A loaded question bank; its source text is kept so the app never needs the file again."""
+
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizAttempt(db.Model):
+    """One run through a quiz, by a user or a guest (identified by a token in their session)."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    guest_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    seed: Mapped[int]
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    category: Mapped[str | None] = mapped_column(String(64))
+    feedback: Mapped[str] = mapped_column(String(16))  # "immediate" or "end"
+    question_count: Mapped[int]
+    score: Mapped[float] = mapped_column(default=0.0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    bank: Mapped[Bank] = relationship()
+    user: Mapped[User | None] = relationship()
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.question_count if self.question_count else 0.0
+
+    @property
+    def seconds_taken(self) -> int | None:
+        if self.finished_at is None:
+            return None
+        return int((self.finished_at - self.started_at).total_seconds())
+
+
+class AttemptQuestion(db.Model):
+    """A question as it was generated when the attempt started, key included (never sent before answering)."""
+
+    __tablename__ = "attempt_questions"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="questions")
+    answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False)
+
+    @property
+    def question(self) -> Question:
+        return Question.from_dict(self.data)
+
+
+class Answer(db.Model):
+    """At most one answer per question: the unique key makes a replayed answer fail, not count twice."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_question_id: Mapped[int] = mapped_column(ForeignKey("attempt_questions.id"), unique=True)
+    response: Mapped[Any] = mapped_column(JSON)
+    score: Mapped[float]
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[AttemptQuestion] = relationship(back_populates="answer")

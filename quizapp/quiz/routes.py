@@ -1,0 +1,146 @@
+"""Quiz views: start, one question per page, feedback, results."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..banks import bank_by_slug, enabled_banks, fact_bank
+from ..core.generators import available_kinds
+from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
+from ..core.questions import InvalidResponse
+from ..extensions import db
+from ..models import QuizAttempt
+from . import bp
+from .forms import PractiseForm, StartQuizForm, answer_form, response_from
+from .service import Owner, QuizConflict, current_question, new_guest_token, record_answer, start_attempt
+
+PRACTISE_LENGTH = 10
+
+
+def current_owner(create_guest: bool = False) -> Owner:
+    """The signed-in user, or the guest token in this browser session (made on first need)."""
+    if current_user.is_authenticated:
+        return Owner(current_user.id, None)
+    if create_guest and "guest_token" not in session:
+        session["guest_token"] = new_guest_token()
+    return Owner(None, session.get("guest_token"))
+
+
+def owned_attempt(attempt_id: int) -> QuizAttempt:
+    """The attempt if it belongs to the current user or guest; 404 otherwise (never reveal others')."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or not current_owner().owns(attempt):
+        abort(404, description="There is no quiz with that number in your history.")
+    return attempt
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start() -> str | Response:
+    """The start form: bank, kinds, length and when to show answers."""
+    banks = enabled_banks()
+    form = StartQuizForm()
+    form.bank.choices = [(b.slug, b.title) for b in banks]
+    if not banks:
+        return render_template("quiz/start.html", form=form, banks=[], kinds_by_bank={})
+    kinds_by_bank = {b.slug: available_kinds(fact_bank(b)) for b in banks}
+    if request.method == "GET":
+        form.bank.data = request.args.get("bank") or banks[0].slug
+        form.kinds.data = list(kinds_by_bank.get(form.bank.data, []))
+    if form.validate_on_submit():
+        bank_row = bank_by_slug(form.bank.data)
+        if bank_row is None:
+            abort(400, description="That question bank does not exist.")
+        try:
+            attempt = start_attempt(current_owner(create_guest=True), bank_row, form.length.data,
+                                    form.kinds.data, form.feedback.data)
+        except QuizConflict as exc:
+            form.kinds.errors = [str(exc)]
+        else:
+            if attempt.question_count < form.length.data:
+                flash(f"This bank has only {attempt.question_count} questions of the kinds you chose; "
+                      "the quiz has all of them.", "info")
+            return redirect(url_for("quiz.question", attempt_id=attempt.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("quiz/start.html", form=form, banks=banks, kinds_by_bank=kinds_by_bank), status
+
+
+@bp.post("/practise")
+def practise() -> Response:
+    """Start a short quiz on one category (the progress page's "Practise this")."""
+    form = PractiseForm()
+    if not form.validate_on_submit():
+        abort(400, description="The practice form was incomplete.")
+    bank_row = bank_by_slug(form.bank.data)
+    if bank_row is None or form.category.data not in {c.id for c in fact_bank(bank_row).categories}:
+        abort(400, description="Unknown bank or category.")
+    try:
+        attempt = start_attempt(current_owner(create_guest=True), bank_row, PRACTISE_LENGTH, None, "immediate",
+                                category=form.category.data)
+    except QuizConflict as exc:
+        abort(400, description=str(exc))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id))
+
+
+@bp.get("/<int:attempt_id>")
+def question(attempt_id: int) -> str | Response:
+    """The current (first unanswered) question, or the results when all are answered."""
+    attempt = owned_attempt(attempt_id)
+    target = current_question(attempt)
+    if target is None:
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
+                           form=answer_form(target.question))
+
+
+@bp.post("/<int:attempt_id>/answer/<int:position>")
+def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
+    attempt = owned_attempt(attempt_id)
+    if attempt.finished_at is not None:
+        abort(409, description="This quiz is already finished; answers can no longer change.")
+    target = next((q for q in attempt.questions if q.position == position), None)
+    if target is None:
+        abort(404, description=f"This quiz has no question {position}.")
+    if target.answer is not None:
+        abort(409, description=f"Question {position} has already been answered; it counts once.")
+    q = target.question
+    form = answer_form(q, request.form)
+    if not form.validate():
+        return render_template("quiz/question.html", attempt=attempt, target=target, q=q, form=form), 400
+    try:
+        record_answer(attempt, position, response_from(form, q))
+    except InvalidResponse as exc:
+        abort(400, description=str(exc))
+    except QuizConflict as exc:
+        abort(409, description=str(exc))
+    if attempt.feedback == "immediate":
+        return redirect(url_for("quiz.feedback", attempt_id=attempt.id, position=position))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id))
+
+
+@bp.get("/<int:attempt_id>/feedback/<int:position>")
+def feedback(attempt_id: int, position: int) -> str:
+    """Right or wrong, the right answer, the explanation and its source, after answering."""
+    attempt = owned_attempt(attempt_id)
+    target = next((q for q in attempt.questions if q.position == position), None)
+    if target is None or target.answer is None:
+        abort(404, description="That question has not been answered yet.")
+    if attempt.feedback != "immediate" and attempt.finished_at is None:
+        abort(403, description="Answers are shown on the results page when the quiz is finished.")
+    return render_template("quiz/feedback.html", attempt=attempt, target=target, q=target.question,
+                           given=target.answer.response)
+
+
+@bp.get("/<int:attempt_id>/results")
+def results(attempt_id: int) -> str | Response:
+    """Score, time taken, every question reviewed, and breakdowns by kind and category."""
+    attempt = owned_attempt(attempt_id)
+    if attempt.finished_at is None:
+        flash("Finish the quiz to see your results.", "info")
+        return redirect(url_for("quiz.question", attempt_id=attempt.id))
+    rows = [AnsweredRow(t.kind, t.question.categories, t.answer.score) for t in attempt.questions if t.answer]
+    names = {c.id: c.name for c in fact_bank(attempt.bank).categories}
+    return render_template("quiz/results.html", attempt=attempt, by_kind=accuracy_by_kind(rows),
+                           by_category=accuracy_by_category(rows), category_names=names)

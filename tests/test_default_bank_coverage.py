@@ -1,0 +1,441 @@
+"""The default fact bank (question_bank/llm-vs-genai.yaml) covers every fact of its two seed articles.
+
+The expectations are read from the articles in shared/seeds/ wherever the
+articles have a parseable shape (bullet lists, headings, the summary table), so
+a model, application, dimension or FAQ that the bank leaves out makes a test
+fail. The bank itself is read with plain ``yaml.safe_load``; a last test also
+loads it through quizapp's own loader when that exists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+MAIN = Path(__file__).resolve().parents[1]
+BANK_PATH = MAIN / "question_bank" / "llm-vs-genai.yaml"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_000 = "000_0ae816459453b010.txt"  # LLM vs Generative AI: A Comprehensive Comparison
+SEED_001 = "001_03ea011f5ca9663b.txt"  # Generative AI vs. LLM: A Comparative Analysis
+
+BULLET = "\u2022"
+# The article's misspelling, mapped to the model's real name.
+NAME_FIXES = {"Stabile Diffusion": "Stable Diffusion"}
+# Named in the articles' running text rather than in a model list.
+PRODUCTS_IN_TEXT = ("ChatGPT", "Midjourney")
+
+pytestmark = pytest.mark.skipif(
+    not (SEEDS / SEED_000).is_file() or not (SEEDS / SEED_001).is_file(),
+    reason=f"seed articles not found in {SEEDS} (shared/seeds/ must sit beside the main checkout)",
+)
+
+
+# -- fixtures -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bank() -> dict:
+    data = yaml.safe_load(BANK_PATH.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), "the bank must be a YAML mapping"
+    return data
+
+
+@pytest.fixture(scope="module")
+def seed0() -> list[str]:
+    return _lines(SEED_000)
+
+
+@pytest.fixture(scope="module")
+def seed1() -> list[str]:
+    return _lines(SEED_001)
+
+
+# -- seed parsing helpers -------------------------------------------------------
+
+
+def _lines(name: str) -> list[str]:
+    return [line.strip() for line in (SEEDS / name).read_text(encoding="utf-8").splitlines()]
+
+
+def _index(lines: list[str], heading: str, start: int = 0) -> int:
+    for i in range(start, len(lines)):
+        if lines[i] == heading:
+            return i
+    raise AssertionError(f"heading {heading!r} not found in the seed (did the article change?)")
+
+
+def _bullets_after(lines: list[str], heading: str, start: int = 0) -> list[str]:
+    """The first run of bullet lines after ``heading`` (blank lines and an intro line allowed)."""
+    i = _index(lines, heading, start) + 1
+    out: list[str] = []
+    for line in lines[i:]:
+        if line.startswith(BULLET):
+            out.append(line.lstrip(BULLET).strip())
+        elif out and line:
+            break
+    assert out, f"no bullet list found under {heading!r}"
+    return out
+
+
+def _between(lines: list[str], first: str, last: str) -> list[str]:
+    return lines[_index(lines, first) + 1:_index(lines, last)]
+
+
+def _subheadings(lines: list[str], first: str, last: str) -> list[str]:
+    """Short heading lines (non-empty, no final period) between two headings."""
+    return [line for line in _between(lines, first, last) if line and not line.endswith(".")]
+
+
+def _model_names(bullet: str) -> tuple[list[str], str | None]:
+    """'Dall-E, Dall-E 2, Dall-E 3 by OpenAi' -> (['Dall-E', 'Dall-E 2', 'Dall-E 3'], 'OpenAi').
+
+    'GPT Family by OpenAI: GPT, GPT-2, GPT-3, GPT-4' -> (['GPT', ..., 'GPT-4'], 'OpenAI').
+    """
+    org = None
+    head, colon, tail = bullet.partition(":")
+    names_part = tail if colon else head
+    by = re.search(r"\s+by\s+(.+)$", head)
+    if by:
+        org = by.group(1).strip()
+        if not colon:
+            names_part = head[:by.start()]
+    names = [n.strip() for n in re.split(r",|&", names_part) if n.strip()]
+    return [NAME_FIXES.get(n, n) for n in names], org
+
+
+def _seed_models(lines: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Every model in seed 000's two model lists: name -> (category id, organization as written)."""
+    models: dict[str, tuple[str, str | None]] = {}
+    for heading, category in (("Popular Generative AI Models", "genai"), ("Popular LLMs", "llm")):
+        for bullet in _bullets_after(lines, heading):
+            names, org = _model_names(bullet)
+            for name in names:
+                models[name] = (category, org)
+    return models
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+# -- bank helpers ---------------------------------------------------------------------
+
+
+def _by_name(bank: dict, key: str, field: str = "name") -> dict[str, dict]:
+    return {entry[field]: entry for entry in bank.get(key) or []}
+
+
+def _all_sources(bank: dict):
+    """(where, source) for every entry's source and every item attribute source."""
+    for key in ("categories", "organizations", "modalities", "methods", "items", "applications",
+                "dimensions", "differences", "similarities", "pros_cons", "statements", "cards"):
+        entries = bank.get(key) or []
+        assert entries, f"{key} must not be empty"
+        for i, entry in enumerate(entries):
+            label = entry.get("name") or entry.get("id") or entry.get("title") or entry.get("text") \
+                or entry.get("front")
+            where = f"{key}[{i}] ({label})"
+            yield where, entry.get("source")
+            for attr, source in (entry.get("attribute_sources") or {}).items():
+                yield f"{where}: attribute_sources.{attr}", source
+
+
+# -- document, categories, sources -----------------------------------------------------
+
+
+def test_header_and_documents(bank, seed0, seed1):
+    assert bank["format"] == "quizapp-factbank/1"
+    assert bank["slug"] == "llm-vs-genai"
+    docs = {d["file"]: d["title"] for d in bank["documents"]}
+    assert set(docs) == {SEED_000, SEED_001}
+    # Each title is the article's own title line.
+    assert docs[SEED_000] in seed0[:3]
+    assert docs[SEED_001] in seed1
+
+
+def test_llm_is_a_kind_of_generative_ai(bank):
+    cats = _by_name(bank, "categories", "id")
+    assert set(cats) == {"genai", "llm"}
+    assert cats["llm"].get("parent") == "genai"
+    assert cats["genai"].get("parent") is None
+    for cat in cats.values():
+        assert cat.get("definition"), f"category {cat['id']} needs a definition"
+    genai = cats["genai"]
+    assert "not" in genai["exclusive_label"].lower(), "genai's exclusive label must exclude language models"
+    assert "more than an llm" in genai["application_label"].lower()
+    assert "generative ai" in cats["llm"]["exclusive_label"].lower(), "an LLM's label must say it is Generative AI"
+
+
+def test_every_entry_cites_a_real_section_or_a_well_known_note(bank, seed0, seed1):
+    headings = {SEED_000: set(seed0), SEED_001: set(seed1)}
+    problems = []
+    for where, source in _all_sources(bank):
+        if not isinstance(source, dict):
+            problems.append(f"{where}: no source")
+            continue
+        if "file" in source:
+            file, section = source["file"], source.get("section")
+            if file not in headings:
+                problems.append(f"{where}: file {file!r} is not one of the documents")
+            elif not section:
+                problems.append(f"{where}: no section")
+            elif section not in headings[file] and not all(
+                part in headings[file] for part in section.split(": ")
+            ):
+                problems.append(f"{where}: section {section!r} is not a heading of {file}")
+        elif not str(source.get("note", "")).startswith("Well known:"):
+            problems.append(f"{where}: a source without a file must be a 'Well known: ...' note")
+    assert not problems, "\n".join(problems)
+
+
+# -- items ------------------------------------------------------------------------------
+
+
+def test_every_model_of_the_seed_lists_is_an_item(bank, seed0, seed1):
+    seed_models = _seed_models(seed0)
+    # The lists really were parsed (9 bullets + 9 bullets in the article).
+    assert len(seed_models) >= 20, seed_models
+    assert {"Dall-E 3", "Stable Diffusion", "StyleGAN2", "GPT-4", "PaLM", "Falcon"} <= set(seed_models)
+    items = _by_name(bank, "items")
+    missing = sorted(set(seed_models) - set(items))
+    assert not missing, f"models named in the seeds but missing from items: {missing}"
+    for name, (category, _org) in seed_models.items():
+        assert items[name]["category"] == category, f"{name} must be in category {category}"
+
+
+def test_products_named_in_the_text_are_items(bank, seed0, seed1):
+    text = "\n".join(seed0 + seed1)
+    items = _by_name(bank, "items")
+    for name in PRODUCTS_IN_TEXT:
+        assert name in text, f"{name} is no longer in the seeds"
+        assert name in items, f"{name} is named in the seeds but is not an item"
+    assert items["ChatGPT"]["category"] == "llm"
+    assert items["Midjourney"]["category"] == "genai"
+
+
+def test_item_organizations_follow_the_seeds(bank, seed0):
+    items = _by_name(bank, "items")
+    orgs = _by_name(bank, "organizations", "id")
+    for name, (_category, org) in _seed_models(seed0).items():
+        if org is None:
+            continue
+        org_id = items[name].get("organization")
+        assert org_id, f"the seed says {name} is by {org}, but the item has no organization"
+        assert _norm(orgs[org_id]["name"]) == _norm(org), f"{name}: seed says {org}, bank says {orgs[org_id]['name']}"
+    # Models whose maker the seeds do not state get one only with a well-known note.
+    for name in ("Claude", "Falcon", "ChatGPT", "Midjourney", "Stable Diffusion"):
+        item = items[name]
+        assert item.get("organization"), f"{name} needs its well-known organization"
+        note = (item.get("attribute_sources") or {}).get("organization", {}).get("note", "")
+        assert note.startswith("Well known:"), f"{name}: organization needs a 'Well known:' source"
+    for name in ("CycleGAN", "DCGAN"):
+        assert not items[name].get("organization"), f"{name} has no single maker: leave organization out"
+
+
+def test_deepmind_is_part_of_google(bank):
+    orgs = _by_name(bank, "organizations", "id")
+    assert orgs["deepmind"].get("part_of") == "google"
+    assert _by_name(bank, "items")["BigGAN"]["organization"] == "deepmind"
+
+
+def test_item_modalities_and_methods(bank):
+    items = _by_name(bank, "items")
+    modalities = {m["id"] for m in bank["modalities"]}
+    assert {"text", "image", "music"} <= modalities
+    for name, item in items.items():
+        assert item.get("modality"), f"{name} needs a modality"
+        assert set(item["modality"]) <= modalities
+        if item["category"] == "llm":
+            assert "text" in item["modality"], f"{name} is an LLM: it produces text"
+            assert item.get("method") == "transformers", f"{name} is an LLM: modern LLMs use Transformers"
+        if "GAN" in name:
+            assert item.get("method") == "gans", f"{name} is a GAN"
+    for name in ("MusicGen", "MuseNet"):
+        assert items[name]["modality"] == ["music"]
+        assert items[name]["method"] == "transformers"
+    assert items["Stable Diffusion"]["method"] == "diffusion"
+    assert "transformers" in items["Stable Diffusion"].get("related_methods", [])
+    for name in ("Dall-E", "Dall-E 2", "Dall-E 3", "Midjourney", "DeepDream"):
+        assert items[name]["modality"] == ["image"]
+        assert not items[name].get("method"), f"{name}'s method is mixed or unknown: leave it out"
+
+
+# -- methods ------------------------------------------------------------------------------
+
+
+def test_the_four_training_methods(bank, seed0, seed1):
+    methods = _by_name(bank, "methods", "id")
+    assert set(methods) == {"transformers", "gans", "diffusion", "vaes"}
+    text0, text1 = "\n".join(seed0), "\n".join(seed1)
+    for word in ("GANs", "Diffusion", "Transformers"):
+        assert word in text0
+    assert "variational autoencoders (VAEs)" in text1
+    for method in methods.values():
+        assert "genai" in method["used_by"] or "llm" in method["used_by"]
+        assert method.get("description"), f"method {method['id']} needs a description"
+    assert "llm" in methods["transformers"]["used_by"]
+    for mid in ("gans", "diffusion", "vaes"):
+        assert methods[mid]["used_by"] == ["genai"], f"{mid} is not how LLMs are trained"
+
+
+# -- applications ---------------------------------------------------------------------------
+
+
+def test_seed_000_application_lists_are_covered(bank, seed0):
+    apps = bank["applications"]
+    genai_list = _bullets_after(seed0, "Practical Applications")
+    llm_list = _bullets_after(seed0, "Practical Applications", _index(seed0, "Popular LLMs"))
+    assert len(genai_list) == 5 and len(llm_list) == 7, (genai_list, llm_list)
+    for bullets, category in ((genai_list, "genai"), (llm_list, "llm")):
+        for bullet in bullets:
+            hits = [a for a in apps if _norm(bullet) in _norm(a["name"])]
+            assert hits, f"application {bullet!r} of seed 000 is not in the bank"
+            assert all(a["category"] == category for a in hits), f"{bullet!r} must be tied to {category}"
+
+
+# The eight industries of seed 001: (heading in the article, keyword, technology it needs).
+INDUSTRIES = [
+    ("Healthcare", "medical", "llm"),
+    ("Customer Service", "customer", "llm"),
+    ("Law", "legal", "llm"),
+    ("Education", "education", "llm"),
+    ("Art & Content Creation", "art & content creation", "genai"),
+    ("Art & Content Creation", "marketing", None),  # judgement call, checked below
+    ("Media & Entertainment", "visual effects", "genai"),
+    ("AI Model Development", "synthetic", "genai"),
+]
+
+
+def test_seed_001_industries_are_covered(bank, seed1):
+    apps = bank["applications"]
+    text = _norm("\n".join(seed1))
+    for heading, keyword, category in INDUSTRIES:
+        assert heading in seed1, f"industry heading {heading!r} not in seed 001"
+        assert keyword in text, f"keyword {keyword!r} not in seed 001"
+        hits = [a for a in apps if keyword in _norm(a["name"])
+                and a["source"].get("file") == SEED_001 and a["source"].get("section") == heading]
+        assert hits, f"no application covers seed 001's {heading!r} ({keyword!r})"
+        if category:
+            assert all(a["category"] == category for a in hits), f"{keyword!r} must be tied to {category}"
+    melodies = [a for a in apps if "melod" in _norm(a["name"])]
+    assert melodies and all(a["category"] == "genai" for a in melodies)
+    # Marketing's examples are all text: tied to llm, the explanation must say why
+    # an LLM (which is Generative AI) is enough.
+    for app in (a for a in apps if "marketing" in _norm(a["name"])):
+        if app["category"] == "llm":
+            assert "generative ai" in _norm(app["explanation"]) and "llm" in _norm(app["explanation"])
+
+
+def test_seed_000_difference_applications_are_covered(bank):
+    names = [_norm(a["name"]) for a in bank["applications"]]
+    for word in ("music", "deepfake", "summariz", "video"):
+        assert any(word in n for n in names), f"no application about {word!r}"
+
+
+def test_applications_are_unique_and_explained(bank):
+    names = [_norm(a["name"]) for a in bank["applications"]]
+    assert len(names) == len(set(names)), [n for n, c in Counter(names).items() if c > 1]
+    for app in bank["applications"]:
+        assert app["category"] in {"genai", "llm"}
+        assert app.get("explanation"), f"{app['name']} needs an explanation"
+
+
+# -- summary table, differences, similarities, pros and cons ------------------------------------
+
+
+def test_dimensions_are_the_summary_table_rows(bank, seed0):
+    header = _index(seed0, "LLM (Language Model) Generative AI")
+    rows = []
+    for line in seed0[header + 1:]:
+        if not line:
+            break
+        rows.append(line)
+    assert len(rows) == 7, rows
+    dims = _by_name(bank, "dimensions")
+    for row in rows:
+        matched = [name for name in dims if row.startswith(name + " ")]
+        assert len(matched) == 1, f"table row {row[:40]!r} matches dimensions {matched}"
+    assert len(dims) == len(rows)
+    for name, dim in dims.items():
+        assert set(dim["values"]) == {"llm", "genai"}
+        assert dim.get("shared", False) is (name in {"Fine Tuning", "Foundation"}), name
+        if not dim.get("shared"):
+            assert dim["values"]["llm"] != dim["values"]["genai"]
+
+
+def test_differences_and_similarities(bank, seed0, seed1):
+    expected_diffs = _subheadings(seed0, "LLM vs Generative AI: Differences", "LLM vs Generative AI: Similarities") \
+        + _subheadings(seed1, "The Core Differences Between Generative AI & LLMs",
+                       "Strengths & Weaknesses of Generative AI & LLM")
+    assert len(expected_diffs) == 6, expected_diffs
+    assert sorted(d["title"] for d in bank["differences"]) == sorted(expected_diffs)
+    expected_sims = _subheadings(seed0, "LLM vs Generative AI: Similarities", "Summary")
+    assert expected_sims == ["Overlap", "Foundation", "Fine-Tuning"], expected_sims
+    assert sorted(s["title"] for s in bank["similarities"]) == sorted(expected_sims)
+    for note in bank["differences"] + bank["similarities"]:
+        assert note.get("text")
+
+
+def test_pros_and_cons_one_entry_per_point(bank):
+    counts = Counter((p["category"], p["kind"]) for p in bank["pros_cons"])
+    assert counts == {("genai", "pro"): 3, ("genai", "con"): 3, ("llm", "pro"): 2, ("llm", "con"): 2}
+    sections = {"genai": "Pros & Cons of Generative AI", "llm": "Advantages & Disadvantages of LLMs"}
+    for p in bank["pros_cons"]:
+        assert p["source"] == {"file": SEED_001, "section": sections[p["category"]]}
+
+
+# -- statements and cards --------------------------------------------------------------------
+
+
+def test_statements(bank):
+    statements = bank["statements"]
+    assert len(statements) >= 25
+    truth = Counter(s["answer"] for s in statements)
+    assert set(truth) == {True, False}
+    assert min(truth.values()) >= 0.4 * len(statements), f"true/false not balanced: {truth}"
+    texts = [_norm(s["text"]) for s in statements]
+    assert len(texts) == len(set(texts))
+    for s in statements:
+        assert s.get("explanation"), f"statement {s['text']!r} needs an explanation"
+    by_text = {_norm(s["text"]): s["answer"] for s in statements}
+    assert by_text[_norm("Every LLM is a kind of Generative AI.")] is True
+    assert by_text[_norm("Every Generative AI model is an LLM.")] is False
+    assert any("non-overlapping" in t and not a for t, a in by_text.items())
+
+
+def test_faq_cards(bank, seed1):
+    start = _index(seed1, "Questions?")
+    questions = [line.lstrip(BULLET).strip() for line in seed1[start:]
+                 if line.startswith(BULLET) and line.endswith("?")]
+    assert len(questions) == 6, questions
+    faq = [c for c in bank["cards"] if c.get("topic") == "faq"]
+    fronts = {_norm(c["front"]) for c in faq}
+    for question in questions:
+        assert _norm(question) in fronts, f"FAQ {question!r} is not a card front"
+    assert len(faq) == 6
+    for card in bank["cards"]:
+        assert card.get("back")
+        assert card.get("topic") in {"models", "applications", "methods", "dimensions", "faq"}
+
+
+# -- quizapp's own loader ------------------------------------------------------------------------
+
+
+def test_bank_loads_through_quizapp_loader():
+    if not (MAIN / "quizapp" / "core" / "bank_loader.py").is_file():
+        pytest.skip("quizapp/core/bank_loader.py does not exist yet")
+    if str(MAIN) not in sys.path:
+        sys.path.insert(0, str(MAIN))
+    from quizapp.core.bank_loader import BankError, load_bank_file
+
+    try:
+        loaded = load_bank_file(BANK_PATH)
+    except BankError as exc:  # pragma: no cover - the message is the point
+        pytest.fail("the bank does not load:\n" + "\n".join(exc.problems))
+    assert loaded.slug == "llm-vs-genai"
+    assert len(loaded.items) == len(yaml.safe_load(BANK_PATH.read_text(encoding="utf-8"))["items"])
