@@ -333,10 +333,8 @@ class _Validator:
                 application_label=self.text(entry, "application_label", where, required=False) or exclusive,
                 source=self.source(entry, where),
             ))
-        entries = [(w, e) for w, e in raw]
-        self.unique([(w, e, c.id) for (w, e), c in zip(entries, categories)], "id")
-        self.unique([(w, e, c.exclusive_label) for (w, e), c in zip(entries, categories)], "exclusive_label")
-        self.unique([(w, e, c.application_label) for (w, e), c in zip(entries, categories)], "application_label")
+        for attribute in ("id", "exclusive_label", "application_label"):
+            self.unique([(w, e, getattr(c, attribute)) for (w, e), c in zip(raw, categories, strict=True)], attribute)
         return tuple(categories)
 
     @staticmethod
@@ -363,8 +361,8 @@ class _Validator:
             if part_of is not None and self._cycle(oid, parents):
                 self.error(where, f"part_of '{part_of}' makes a cycle", entry)
             orgs.append(Organization(oid, self.text(entry, "name", where), part_of, self.source(entry, where)))
-        self.unique([(w, e, o.id) for (w, e), o in zip(raw, orgs)], "id")
-        self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs)], "name")
+        self.unique([(w, e, o.id) for (w, e), o in zip(raw, orgs, strict=True)], "id")
+        self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs, strict=True)], "name")
         return tuple(orgs)
 
     def _simple(self, data: dict, key: str, cls: Callable[..., Any]) -> tuple[Any, ...]:

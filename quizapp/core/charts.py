@@ -30,7 +30,7 @@ def score_chart_svg(points: Sequence[tuple[str, float]], title: str, width: int 
                    top + plot_h * (1 - max(0.0, min(100.0, v)) / 100)) for i, (_, v) in enumerate(points)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline class="line" points="{path}"/>')
-        for (x, y), (label, value) in zip(coords, points):
+        for (x, y), (label, value) in zip(coords, points, strict=True):
             parts.append(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(label)}: '
                          f'{value:.0f}%</title></circle>')
         ends = [0, len(points) - 1] if len(points) > 1 else [0]

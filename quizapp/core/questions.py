@@ -95,7 +95,7 @@ def grade(question: Question, response: int | Sequence[int]) -> float:
             raise InvalidResponse(f"expected one choice for each of the {len(question.pairs)} items")
         for choice in response:
             _check_index(question, choice)
-        right = sum(1 for choice, key in zip(response, question.key_indices) if choice == key)
+        right = sum(1 for choice, key in zip(response, question.key_indices, strict=True) if choice == key)
         return right / len(question.pairs)
     if not isinstance(response, int):
         raise InvalidResponse("expected a single option")
