@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.questions import KINDS, Question
 
-FEEDBACK_CHOICES = [("immediate", "After each question"), ("end", "At the end, on the results page")]
+FEEDBACK_CHOICES = [SelectChoice("immediate", "After each question"),
+                    SelectChoice("end", "At the end, on the results page")]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -19,7 +28,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class StartQuizForm(FlaskForm):
     bank = SelectField("Question bank", validators=[InputRequired()])
-    kinds = MultiCheckboxField("Question kinds", choices=list(KINDS.items()),
+    kinds = MultiCheckboxField("Question kinds", choices=[SelectChoice(k, label) for k, label in KINDS.items()],
                                validators=[InputRequired("Choose at least one kind of question.")])
     length = IntegerField("Number of questions (5–50)", default=10,
                           validators=[InputRequired("Give a number from 5 to 50."),
@@ -47,11 +56,11 @@ def answer_form(question: Question, formdata: object | None = None) -> FlaskForm
     class AnswerForm(FlaskForm):
         submit = SubmitField("Submit answer")
 
-    choices = [(str(i), option) for i, option in enumerate(question.options)]
+    choices = [SelectChoice(str(i), option) for i, option in enumerate(question.options)]
     if question.is_match:
         for i, left in enumerate(question.left_items):
             setattr(AnswerForm, f"pair_{i}", SelectField(
-                left, choices=[("", "Choose…"), *choices],
+                left, choices=[SelectChoice("", "Choose…"), *choices],
                 validators=[InputRequired(f"Choose a match for “{left}”.")]))
     else:
         AnswerForm.choice = RadioField("Your answer", choices=choices,

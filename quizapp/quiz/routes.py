@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.generators import available_kinds
@@ -41,7 +42,7 @@ def start() -> str | Response:
     """The start form: bank, kinds, length and when to show answers."""
     banks = enabled_banks()
     form = StartQuizForm()
-    form.bank.choices = [(b.slug, b.title) for b in banks]
+    form.bank.choices = [SelectChoice(b.slug, b.title) for b in banks]
     if not banks:
         return render_template("quiz/start.html", form=form, banks=[], kinds_by_bank={})
     kinds_by_bank = {b.slug: available_kinds(fact_bank(b)) for b in banks}
