@@ -8,14 +8,22 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from ..banks import bank_by_slug, enabled_banks, fact_bank
-from ..core.generators import available_kinds
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
-from ..core.questions import InvalidResponse
+from ..core.questions import KINDS, InvalidResponse
 from ..extensions import db
 from ..models import QuizAttempt
 from . import bp
 from .forms import PractiseForm, StartQuizForm, answer_form, response_from
-from .service import Owner, QuizConflict, current_question, new_guest_token, record_answer, start_attempt
+from .service import (
+    Owner,
+    QuizConflict,
+    UnknownQuestion,
+    current_question,
+    new_guest_token,
+    question_to_answer,
+    record_answer,
+    start_attempt,
+)
 
 PRACTISE_LENGTH = 10
 
@@ -43,12 +51,9 @@ def start() -> str | Response:
     banks = enabled_banks()
     form = StartQuizForm()
     form.bank.choices = [SelectChoice(b.slug, b.title) for b in banks]
-    if not banks:
-        return render_template("quiz/start.html", form=form, banks=[], kinds_by_bank={})
-    kinds_by_bank = {b.slug: available_kinds(fact_bank(b)) for b in banks}
-    if request.method == "GET":
+    if request.method == "GET" and banks:
         form.bank.data = request.args.get("bank") or banks[0].slug
-        form.kinds.data = list(kinds_by_bank.get(form.bank.data, []))
+        form.kinds.data = list(KINDS)  # kinds a bank has no facts for are simply not asked
     if form.validate_on_submit():
         bank_row = bank_by_slug(form.bank.data)
         if bank_row is None:
@@ -64,7 +69,7 @@ def start() -> str | Response:
                       "the quiz has all of them.", "info")
             return redirect(url_for("quiz.question", attempt_id=attempt.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("quiz/start.html", form=form, banks=banks, kinds_by_bank=kinds_by_bank), status
+    return render_template("quiz/start.html", form=form, banks=banks), status
 
 
 @bp.post("/practise")
@@ -99,13 +104,12 @@ def question(attempt_id: int) -> str | Response:
 def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
     attempt = owned_attempt(attempt_id)
-    if attempt.finished_at is not None:
-        abort(409, description="This quiz is already finished; answers can no longer change.")
-    target = next((q for q in attempt.questions if q.position == position), None)
-    if target is None:
-        abort(404, description=f"This quiz has no question {position}.")
-    if target.answer is not None:
-        abort(409, description=f"Question {position} has already been answered; it counts once.")
+    try:
+        target = question_to_answer(attempt, position)
+    except UnknownQuestion as exc:
+        abort(404, description=str(exc))
+    except QuizConflict as exc:
+        abort(409, description=str(exc))
     q = target.question
     form = answer_form(q, request.form)
     if not form.validate():

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..banks import fact_bank
 from ..core.generators import generate_quiz
-from ..core.questions import InvalidResponse, grade
+from ..core.questions import grade
 from ..extensions import db
 from ..models import Answer, AttemptQuestion, Bank, QuizAttempt, utcnow
 
@@ -61,15 +61,25 @@ def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
     return next((q for q in attempt.questions if q.answer is None), None)
 
 
-def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
-    """Grade and store one answer. Raises QuizConflict or InvalidResponse and changes nothing then."""
+class UnknownQuestion(LookupError):
+    """The attempt has no question at that position."""
+
+
+def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
+    """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
     if attempt.finished_at is not None:
-        raise QuizConflict("This quiz is already finished.")
+        raise QuizConflict("This quiz is already finished; answers can no longer change.")
     target = next((q for q in attempt.questions if q.position == position), None)
     if target is None:
-        raise InvalidResponse(f"question {position} is not part of this quiz")
+        raise UnknownQuestion(f"This quiz has no question {position}.")
     if target.answer is not None:
-        raise QuizConflict(f"Question {position} has already been answered.")
+        raise QuizConflict(f"Question {position} has already been answered; it counts once.")
+    return target
+
+
+def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
+    """Grade and store one answer. Raises QuizConflict, UnknownQuestion or InvalidResponse and changes nothing."""
+    target = question_to_answer(attempt, position)
     score = grade(target.question, response)
     answer = Answer(attempt_question_id=target.id, response=response, score=score)
     db.session.add(answer)
