@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from .banks import bank_by_slug, bundled_bank_files, fact_bank, store_bank_file
 from .core.bank_loader import BankError
+from .core.cards import TOPICS
+from .core.deck_export import deck_csv, write_apkg
 from .core.generators import generate_quiz
 from .core.questions import KINDS
 from .core.quiz_export import quiz_to_gift, quiz_to_json
@@ -97,7 +99,29 @@ def export_quiz(slug: str, count: int, seed: int, kinds: tuple[str, ...], fmt: s
         click.echo(quiz_to_gift(slug, seed, questions), nl=False)
 
 
-COMMANDS = (init_db, load_bank, create_user, export_quiz)
+@click.command("export-deck")
+@click.option("--bank", "slug", required=True, help="The bank's slug, e.g. llm-vs-genai.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["apkg", "csv"]))
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--topic", "topics", multiple=True, type=click.Choice(list(TOPICS)),
+              help="Only these sub-decks (repeat the option); default the whole deck.")
+@with_appcontext
+def export_deck(slug: str, fmt: str, output: Path, topics: tuple[str, ...]) -> None:
+    """Write a bank's flashcards as an Anki package or tab-separated text, for handing decks out."""
+    from .cards.service import deck_cards
+
+    row = bank_by_slug(slug)
+    if row is None:
+        raise click.ClickException(f"No bank '{slug}'. Load it first with load-bank.")
+    cards = [c for c in deck_cards(row) if not topics or c.topic in topics]
+    if fmt == "apkg":
+        write_apkg(cards, row.title, slug, output)
+    else:
+        output.write_text(deck_csv(cards), encoding="utf-8")
+    click.echo(f"Wrote {len(cards)} cards to {output}")
+
+
+COMMANDS = (init_db, load_bank, create_user, export_quiz, export_deck)
 
 
 def register_commands(app: Flask) -> None:

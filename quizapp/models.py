@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,11 @@ class User(UserMixin, db.Model):
     is_instructor: Mapped[bool] = mapped_column(default=False)
     on_leaderboard: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Flashcard settings (Anki's defaults).
+    new_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
+    reviews_per_day: Mapped[int] = mapped_column(default=200, server_default="200")
+    rollover_hour: Mapped[int] = mapped_column(default=4, server_default="4")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt, werkzeug's default KDF
@@ -117,3 +122,50 @@ class Answer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question: Mapped[AttemptQuestion] = relationship(back_populates="answer")
+
+
+class CardState(db.Model):
+    """A learner's FSRS schedule for one flashcard. Times are naive UTC; no row means the card is new."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (
+        UniqueConstraint("user_id", "card_id"),
+        UniqueConstraint("guest_token", "card_id"),
+        Index("ix_card_states_user_due", "user_id", "due"),
+        Index("ix_card_states_guest_due", "guest_token", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    guest_token: Mapped[str | None] = mapped_column(String(64))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    card_id: Mapped[str] = mapped_column(String(80))
+    state: Mapped[int]
+    step: Mapped[int | None]
+    stability: Mapped[float | None]
+    difficulty: Mapped[float | None]
+    due: Mapped[datetime]
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+
+
+class ReviewLog(db.Model):
+    """Every rating, kept for FSRS parameter optimisation; undo deletes the newest one."""
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        Index("ix_review_logs_user_time", "user_id", "reviewed_at"),
+        Index("ix_review_logs_guest_time", "guest_token", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    guest_token: Mapped[str | None] = mapped_column(String(64))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    card_id: Mapped[str] = mapped_column(String(80), index=True)
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime]
+    duration_ms: Mapped[int | None]
+    state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    state_after: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -11,9 +11,10 @@ from werkzeug.wrappers import Response
 
 from ..extensions import db, login_manager
 from ..models import User
-from ..quiz.service import claim_guest_attempts
+from ..owner import GUEST_KEY
 from . import bp
 from .forms import LoginForm, ProfileForm, RegisterForm
+from .service import adopt_guest_work
 
 
 @login_manager.user_loader
@@ -38,13 +39,14 @@ def register() -> str | Response | tuple[str, int]:
         user.set_password(form.password.data)
         db.session.add(user)
         db.session.commit()
-        kept = claim_guest_attempts(session.pop("guest_token", None), user.id)
+        adopted = adopt_guest_work(user.id)
         login_user(user)
         message = "Welcome! Your account is ready."
-        if kept:
-            message += f" The {kept} quiz{'zes' if kept != 1 else ''} you took as a guest are kept in your progress."
+        if adopted.attempts or adopted.cards:
+            message += (f" What you did as a guest is kept: {adopted.attempts} quiz(zes) and "
+                        f"{adopted.cards} flashcard(s) in progress.")
         flash(message, "success")
-        return redirect(url_for("progress.index") if kept else url_for("main.index"))
+        return redirect(url_for("progress.index") if adopted.attempts else url_for("main.index"))
     return render_template("auth/register.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -58,7 +60,7 @@ def login() -> str | Response | tuple[str, int]:
         if user is None or not user.check_password(form.password.data):
             form.password.errors = ["Wrong username or password."]
         else:
-            claim_guest_attempts(session.pop("guest_token", None), user.id)
+            adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(_safe_next(url_for("main.index")))
@@ -68,7 +70,7 @@ def login() -> str | Response | tuple[str, int]:
 @bp.post("/logout")
 def logout() -> Response:
     logout_user()
-    session.pop("guest_token", None)
+    session.pop(GUEST_KEY, None)
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
 

@@ -1,11 +1,7 @@
-"""Flashcards (spaced repetition arrives with its own issue; this is the landing page)."""
+"""Flashcards: decks from every bank, FSRS review in the browser, cram mode, statistics, exports."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
-
-@bp.get("/")
-def index() -> str:
-    """Tell learners flashcards are coming and send them to a quiz meanwhile."""
-    return render_template("cards/index.html")
+from . import routes  # noqa: E402,F401

@@ -4,31 +4,24 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.charts import score_chart_svg
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind, weakest
 from ..extensions import db
 from ..models import Answer, AttemptQuestion, Bank, QuizAttempt, User
+from ..owner import current_owner
 from ..quiz.forms import PractiseForm
-from ..quiz.routes import current_owner
 from . import bp
 
 HISTORY_LIMIT = 50
 
 
-def _owner_filter() -> ColumnElement[bool]:
-    owner = current_owner()
-    if owner.user_id is not None:
-        return QuizAttempt.user_id == owner.user_id
-    return QuizAttempt.guest_token == (owner.guest_token or "\0no-guest")
-
-
 @bp.get("/progress")
 def index() -> str:
     """The current user's (or guest's) attempts, score over time and accuracy breakdowns."""
-    mine = _owner_filter()
+    mine = current_owner().filter(QuizAttempt)
     attempts = list(db.session.execute(
         select(QuizAttempt).where(mine).order_by(QuizAttempt.started_at.desc()).limit(HISTORY_LIMIT)).scalars())
     finished = sorted((a for a in attempts if a.finished_at), key=lambda a: a.finished_at)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -12,29 +11,19 @@ from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
 from ..core.questions import KINDS, InvalidResponse
 from ..extensions import db
 from ..models import QuizAttempt
+from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm, answer_form, response_from
 from .service import (
-    Owner,
     QuizConflict,
     UnknownQuestion,
     current_question,
-    new_guest_token,
     question_to_answer,
     record_answer,
     start_attempt,
 )
 
 PRACTISE_LENGTH = 10
-
-
-def current_owner(create_guest: bool = False) -> Owner:
-    """The signed-in user, or the guest token in this browser session (made on first need)."""
-    if current_user.is_authenticated:
-        return Owner(current_user.id, None)
-    if create_guest and "guest_token" not in session:
-        session["guest_token"] = new_guest_token()
-    return Owner(None, session.get("guest_token"))
 
 
 def owned_attempt(attempt_id: int) -> QuizAttempt:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,27 +13,11 @@ from ..core.generators import generate_quiz
 from ..core.questions import grade
 from ..extensions import db
 from ..models import Answer, AttemptQuestion, Bank, QuizAttempt, utcnow
+from ..owner import Owner
 
 
 class QuizConflict(Exception):
     """The action does not fit the attempt's state (already answered, finished, ...)."""
-
-
-@dataclass(frozen=True)
-class Owner:
-    """Who is acting: a user id, or a guest's session token."""
-
-    user_id: int | None
-    guest_token: str | None
-
-    def owns(self, attempt: QuizAttempt) -> bool:
-        if attempt.user_id is not None:
-            return attempt.user_id == self.user_id
-        return self.guest_token is not None and attempt.guest_token == self.guest_token
-
-
-def new_guest_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str] | None,
@@ -45,9 +28,8 @@ def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str]
     if not questions:
         raise QuizConflict("This bank has no questions of the kinds you chose.")
     attempt = QuizAttempt(
-        user_id=owner.user_id, guest_token=None if owner.user_id else owner.guest_token,
-        bank_id=bank_row.id, seed=seed, kinds=list(kinds or []), category=category, feedback=feedback,
-        question_count=len(questions),
+        **owner.columns(), bank_id=bank_row.id, seed=seed, kinds=list(kinds or []), category=category,
+        feedback=feedback, question_count=len(questions),
     )
     attempt.questions = [AttemptQuestion(position=i, kind=q.kind, data=q.to_dict())
                          for i, q in enumerate(questions, start=1)]
@@ -102,12 +84,9 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
     return answer
 
 
-def claim_guest_attempts(guest_token: str | None, user_id: int) -> int:
-    """Give a new account the attempts its guest session made; returns how many."""
-    if not guest_token:
-        return 0
+def claim_guest_attempts(guest_token: str, user_id: int) -> int:
+    """Give an account the attempts its guest session made (not committed); returns how many."""
     result = db.session.execute(update(QuizAttempt).where(QuizAttempt.guest_token == guest_token,
                                                           QuizAttempt.user_id.is_(None))
                                 .values(user_id=user_id, guest_token=None))
-    db.session.commit()
     return result.rowcount or 0

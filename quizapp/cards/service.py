@@ -1,0 +1,193 @@
+"""Flashcard review: queues, ratings, undo and summaries over the database. FSRS itself is in core.scheduling."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from sqlalchemy import delete, select, update
+
+from ..banks import fact_bank
+from ..core.cards import Flashcard, derive_cards
+from ..core.scheduling import (
+    CardProgress,
+    Queue,
+    ReviewOutcome,
+    SchedulerSettings,
+    build_queue,
+    review,
+    study_day_start,
+)
+from ..extensions import db
+from ..models import Bank, CardState, ReviewLog, User
+from ..owner import Owner
+
+REVIEW_STATE = 2
+MAX_ANSWER_MS = 60_000  # as Anki's "maximum answer seconds": a card left open longer counts as 60 s
+
+
+class ReviewConflict(Exception):
+    """The rating does not fit the queue (the card was already rated, or is not due)."""
+
+
+@lru_cache(maxsize=32)
+def _cards(content_hash: str, slug: str) -> tuple[Flashcard, ...]:
+    row = db.session.execute(select(Bank).filter_by(slug=slug)).scalar_one()
+    return tuple(derive_cards(fact_bank(row)))
+
+
+def deck_cards(row: Bank) -> tuple[Flashcard, ...]:
+    """Every card of a bank, derived once per bank version."""
+    return _cards(row.content_hash, row.slug)
+
+
+def settings_for(user: User | None) -> SchedulerSettings:
+    if user is None:
+        return SchedulerSettings()
+    return SchedulerSettings(new_per_day=user.new_per_day, reviews_per_day=user.reviews_per_day,
+                             rollover_hour=user.rollover_hour, timezone=user.timezone)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+
+
+def to_progress(row: CardState) -> CardProgress:
+    return CardProgress(card_id=row.card_id, state=row.state, step=row.step, stability=row.stability,
+                        difficulty=row.difficulty, due=_aware(row.due), last_review=_aware(row.last_review),
+                        reps=row.reps, lapses=row.lapses)
+
+
+def _apply(row: CardState, progress: CardProgress) -> None:
+    row.state, row.step = progress.state, progress.step
+    row.stability, row.difficulty = progress.stability, progress.difficulty
+    row.due, row.last_review = _naive(progress.due), _naive(progress.last_review)
+    row.reps, row.lapses = progress.reps, progress.lapses
+
+
+def progress_for(owner: Owner, bank: Bank) -> dict[str, CardProgress]:
+    rows = db.session.execute(select(CardState).where(owner.filter(CardState), CardState.bank_id == bank.id))
+    return {row.card_id: to_progress(row) for row in rows.scalars()}
+
+
+def done_today(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSettings) -> tuple[int, int]:
+    """(new cards introduced, review-state cards reviewed) since the study day began, for the limits."""
+    since = _naive(study_day_start(now, settings))
+    befores = db.session.execute(select(ReviewLog.state_before).where(
+        owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= since)).scalars()
+    new = reviews = 0
+    for before in befores:
+        if before is None:
+            new += 1
+        elif before.get("state") == REVIEW_STATE:
+            reviews += 1
+    return new, reviews
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A bank's cards narrowed to the chosen topics, with the learner's queue."""
+
+    bank: Bank
+    cards: dict[str, Flashcard]
+    progress: dict[str, CardProgress]
+    queue: Queue
+    settings: SchedulerSettings
+
+    @property
+    def current(self) -> Flashcard | None:
+        card_id = self.queue.next_card()
+        return self.cards[card_id] if card_id else None
+
+
+def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None, now: datetime) -> Deck:
+    settings = settings_for(user)
+    cards = {c.id: c for c in deck_cards(bank) if not topics or c.topic in topics}
+    progress = progress_for(owner, bank)
+    new_done, reviews_done = done_today(owner, bank, now, settings) if owner.user_id or owner.guest_token \
+        else (0, 0)
+    queue = build_queue(list(cards), {k: v for k, v in progress.items() if k in cards}, now, settings,
+                        new_done, reviews_done)
+    return Deck(bank, cards, progress, queue, settings)
+
+
+def rate(owner: Owner, deck: Deck, card_id: str, rating: int, now: datetime,
+         duration_ms: int | None) -> ReviewOutcome:
+    """Rate the card at the head of the queue; anything else is a stale or replayed form."""
+    if card_id != deck.queue.next_card():
+        raise ReviewConflict("That card is not the one due now (it may have been rated already).")
+    if duration_ms is not None:
+        duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
+    outcome = review(deck.progress.get(card_id), card_id, rating, now, deck.settings, duration_ms)
+    row = db.session.execute(select(CardState).where(owner.filter(CardState), CardState.card_id == card_id)
+                             ).scalar_one_or_none()
+    if row is None:
+        row = CardState(**owner.columns(), bank_id=deck.bank.id, card_id=card_id)
+        db.session.add(row)
+    _apply(row, outcome.progress)
+    db.session.add(ReviewLog(**owner.columns(), bank_id=deck.bank.id, card_id=card_id, rating=rating,
+                             reviewed_at=_naive(outcome.reviewed_at), duration_ms=outcome.duration_ms,
+                             state_before=outcome.before.to_dict() if outcome.before else None,
+                             state_after=outcome.progress.to_dict()))
+    db.session.commit()
+    return outcome
+
+
+def undo_last(owner: Owner, bank: Bank) -> str | None:
+    """Undo the newest rating in this deck: restore the card's previous state and delete the log entry."""
+    log = db.session.execute(select(ReviewLog).where(owner.filter(ReviewLog), ReviewLog.bank_id == bank.id)
+                             .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1)
+                             ).scalar_one_or_none()
+    if log is None:
+        return None
+    row = db.session.execute(select(CardState).where(owner.filter(CardState), CardState.card_id == log.card_id)
+                             ).scalar_one()
+    if log.state_before is None:
+        db.session.delete(row)
+    else:
+        _apply(row, CardProgress.from_dict(log.state_before))
+    card_id = log.card_id
+    db.session.delete(log)
+    db.session.commit()
+    return card_id
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    reviewed: int
+    again: int
+    seconds: int
+
+    @property
+    def again_rate(self) -> float:
+        return 100.0 * self.again / self.reviewed if self.reviewed else 0.0
+
+
+def session_summary(owner: Owner, bank: Bank, since: datetime) -> SessionSummary:
+    rows = db.session.execute(select(ReviewLog.rating, ReviewLog.duration_ms).where(
+        owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= _naive(since))).all()
+    return SessionSummary(len(rows), sum(1 for r, _ in rows if r == 1), sum(d or 0 for _, d in rows) // 1000)
+
+
+def claim_guest_cards(guest_token: str, user_id: int) -> int:
+    """Hand a guest's card schedules and review log to an account (not committed); returns cards moved.
+
+    Cards the account already schedules keep the account's schedule; the guest's copy is dropped.
+    """
+    taken = select(CardState.card_id).where(CardState.user_id == user_id)
+    db.session.execute(delete(CardState).where(CardState.guest_token == guest_token, CardState.card_id.in_(taken)))
+    moved = db.session.execute(update(CardState).where(CardState.guest_token == guest_token)
+                               .values(user_id=user_id, guest_token=None)).rowcount or 0
+    db.session.execute(update(ReviewLog).where(ReviewLog.guest_token == guest_token)
+                       .values(user_id=user_id, guest_token=None))
+    return moved
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

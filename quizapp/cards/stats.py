@@ -1,0 +1,49 @@
+"""Gathering a learner's review history for the statistics page (the figures are computed in core.card_stats)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..banks import enabled_banks
+from ..core.bar_chart import bar_chart_svg
+from ..core.card_stats import card_counts, due_forecast, reviews_per_day, true_retention_by_week
+from ..extensions import db
+from ..models import CardState, ReviewLog, User
+from ..owner import Owner
+from .service import deck_cards, settings_for, to_progress
+
+HISTORY_DAYS = 60
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)
+
+
+def stats_context(owner: Owner, user: User | None, now: datetime) -> dict[str, Any]:
+    """Charts and counts for the statistics page, across every enabled deck."""
+    settings = settings_for(user)
+    states = [to_progress(row) for row in db.session.execute(
+        select(CardState).where(owner.filter(CardState))).scalars()]
+    since = (now.astimezone(UTC) - timedelta(days=HISTORY_DAYS)).replace(tzinfo=None)
+    logs = db.session.execute(select(ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.state_before).where(
+        owner.filter(ReviewLog), ReviewLog.reviewed_at >= since)).all()
+    total = sum(len(deck_cards(bank)) for bank in enabled_banks())
+    forecast = due_forecast([s.due for s in states], now, settings)
+    per_day = reviews_per_day([_utc(t) for t, _, _ in logs], now, settings)
+    retention = true_retention_by_week(
+        [(_utc(t), rating, before.get("state") if before else None) for t, rating, before in logs], now, settings)
+    # Markup: the SVG comes from core.bar_chart, which escapes every label it embeds.
+    return {
+        "counts": card_counts(states, total),
+        "forecast_chart": Markup(bar_chart_svg(  # noqa: S704
+            [(d.strftime("%d %b"), n) for d, n in forecast], "Cards due per day, next 30 days", "cards")),
+        "reviews_chart": Markup(bar_chart_svg(  # noqa: S704
+            [(d.strftime("%d %b"), n) for d, n in per_day], "Reviews per day, last 30 days", "reviews")),
+        "retention": [(week, passed, count, 100.0 * passed / count if count else None)
+                      for week, passed, count in retention],
+        "reviewed_total": len(logs),
+    }

@@ -1,0 +1,240 @@
+"""Flashcard review through the real app and SQLite, with a controlled clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import CardState, ReviewLog, User
+from tests.conftest import DEFAULT_BANK, AuthActions
+
+DECK = "/cards/llm-vs-genai"
+CARD_ID_RE = re.compile(r'name="card_id" type="hidden" value="([^"]+)"')
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr("quizapp.cards.routes.utc_now", clock)
+    return clock
+
+
+def counts(html: str) -> tuple[int, int, int]:
+    block = re.search(r'id="review-counts".*?</p>', html, re.S).group(0)
+    return tuple(int(n) for n in re.findall(r"<strong>(\d+)</strong>", block))
+
+
+def current_card(client: FlaskClient, query: str = "") -> tuple[str, str]:
+    html = client.get(f"{DECK}/review{query}").get_data(as_text=True)
+    return CARD_ID_RE.search(html).group(1), html
+
+
+def rate(client: FlaskClient, rating: int, query: str = "", topics: tuple[str, ...] = ()):
+    card_id, _ = current_card(client, query)
+    return card_id, client.post(f"{DECK}/review", data={"card_id": card_id, "rating": str(rating),
+                                                         "shown_at": "0", "topic": list(topics)})
+
+
+def table_count(app: Flask, model) -> int:
+    with app.app_context():
+        return db.session.execute(select(func.count(model.id))).scalar_one()
+
+
+def test_deck_pages_list_sub_decks_and_exports(client: FlaskClient):
+    html = client.get("/cards/").get_data(as_text=True)
+    assert "LLMs vs Generative AI" in html and "20 new" in html
+    deck = client.get(DECK).get_data(as_text=True)
+    for topic in ("models", "applications", "methods", "dimensions", "statements", "faq"):
+        assert f'value="{topic}"' in deck
+    assert "export.apkg" in deck and "export.csv" in deck
+
+
+def test_review_shows_front_then_back_with_intervals(client: FlaskClient, clock: Clock):
+    card_id, html = current_card(client)
+    assert counts(html) == (20, 0, 0)
+    assert 'id="card-back" hidden' in html  # without JS the back waits for "Show answer"
+    shown = client.get(f"{DECK}/review?show={card_id}").get_data(as_text=True)
+    assert 'id="card-back" hidden' not in shown
+    intervals = re.findall(r'class="rate-interval">([^<]+)<', shown)
+    assert intervals[:3] == ["1m", "6m", "10m"] and intervals[3].endswith("d")  # Anki's learning steps
+    assert "Source:" in shown
+
+
+def test_rating_moves_a_card_and_logs_the_review(app: Flask, client: FlaskClient, clock: Clock):
+    card_id, response = rate(client, 3)
+    assert response.status_code == 302
+    _, html = current_card(client)
+    assert counts(html) == (19, 1, 0)
+    with app.app_context():
+        state = db.session.execute(select(CardState)).scalar_one()
+        log = db.session.execute(select(ReviewLog)).scalar_one()
+    assert state.card_id == card_id and state.state == 1 and state.guest_token and state.user_id is None
+    assert state.due == datetime(2026, 3, 2, 12, 10)  # second learning step: 10 minutes
+    assert log.rating == 3 and log.state_before is None and log.state_after["state"] == 1
+    assert log.duration_ms == 60_000  # shown_at=0 is clamped to Anki's 60 s maximum
+
+
+def test_good_graduates_through_learning_steps_into_review(app: Flask, client: FlaskClient, clock: Clock):
+    first, _ = rate(client, 3)
+    clock.advance(minutes=10)
+    card_id, _ = current_card(client)
+    assert card_id == first  # a due learning card comes before new ones
+    rate(client, 3)
+    with app.app_context():
+        state = db.session.execute(select(CardState).filter_by(card_id=first)).scalar_one()
+    assert state.state == 2 and state.due >= datetime(2026, 3, 3, 12, 10)
+    clock.advance(days=60)
+    _, html = current_card(client)
+    assert counts(html)[2] == 1  # due again, in the review queue
+
+
+def test_replayed_or_stale_rating_is_rejected(app: Flask, client: FlaskClient, clock: Clock):
+    card_id, _ = rate(client, 3)
+    replay = client.post(f"{DECK}/review", data={"card_id": card_id, "rating": "3", "shown_at": "0"})
+    assert replay.status_code == 409
+    for bad in ({"card_id": "nope", "rating": "3"}, {"card_id": card_id, "rating": "5"}, {"rating": "1"}):
+        assert client.post(f"{DECK}/review", data=bad).status_code in (400, 409)
+    assert table_count(app, ReviewLog) == 1
+    assert client.get(f"{DECK}/review?topic=bogus").status_code == 400
+    assert client.get("/cards/unknown/review").status_code == 404
+
+
+def test_undo_restores_the_previous_state_and_removes_the_log(app: Flask, client: FlaskClient, clock: Clock):
+    first, _ = rate(client, 3)
+    clock.advance(minutes=10)
+    rate(client, 1)  # the same card, Again from its learning step
+    with app.app_context():
+        before = db.session.execute(select(CardState).filter_by(card_id=first)).scalar_one().due
+    assert client.post(f"{DECK}/undo").status_code == 302
+    with app.app_context():
+        state = db.session.execute(select(CardState).filter_by(card_id=first)).scalar_one()
+        assert state.due == datetime(2026, 3, 2, 12, 10) != before
+    assert table_count(app, ReviewLog) == 1
+    client.post(f"{DECK}/undo")  # undoing the first rating makes the card new again
+    assert table_count(app, CardState) == 0 and table_count(app, ReviewLog) == 0
+    _, html = current_card(client)
+    assert counts(html) == (20, 0, 0)
+
+
+def test_new_card_limit_and_empty_state_with_summary(app: Flask, client: FlaskClient, clock: Clock):
+    AuthActions(client).register("ada")
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        user.new_per_day = 2
+        db.session.commit()
+    _, html = current_card(client)
+    assert counts(html) == (2, 0, 0)
+    rate(client, 4)
+    rate(client, 4)  # Easy graduates straight to review, days away
+    done = client.get(f"{DECK}/review").get_data(as_text=True)
+    assert "Session complete" in done and "Cards reviewed" in done and "The next card in this deck is due" in done
+    clock.advance(days=1)
+    _, html = current_card(client)
+    assert counts(html)[0] == 2  # a new study day brings new cards again
+
+
+def test_day_rolls_over_at_the_users_hour_in_their_time_zone(app: Flask, client: FlaskClient, clock: Clock):
+    AuthActions(client).register("ada")
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        user.new_per_day, user.timezone, user.rollover_hour = 1, "America/New_York", 4
+        db.session.commit()
+    clock.now = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)  # 03:30 in New York: still the study day of 1 March
+    rate(client, 4)
+    page = client.get(f"{DECK}/review").get_data(as_text=True)
+    assert CARD_ID_RE.search(page) is None and "Session complete" in page
+    clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 04:00 in New York: a new study day
+    _, html = current_card(client)
+    assert counts(html)[0] == 1
+
+
+def test_cram_goes_through_a_deck_without_touching_the_schedule(app: Flask, client: FlaskClient):
+    page = client.get(f"{DECK}/cram?topic=faq&i=0").get_data(as_text=True)
+    assert "card 1 of" in page and "Next card" in page
+    assert client.get(f"{DECK}/cram?topic=faq&i=999").status_code == 404
+    assert table_count(app, CardState) == 0 and table_count(app, ReviewLog) == 0
+
+
+def test_guest_reviews_are_kept_when_registering(app: Flask, client: FlaskClient, clock: Clock):
+    rate(client, 3)
+    rate(client, 3)
+    AuthActions(client).register("grace")
+    with app.app_context():
+        user_id = db.session.execute(select(User.id)).scalar_one()
+        owners = db.session.execute(select(CardState.user_id, CardState.guest_token)).all()
+        logs = db.session.execute(select(ReviewLog.user_id)).scalars().all()
+    assert owners == [(user_id, None), (user_id, None)] and logs == [user_id, user_id]
+    _, html = current_card(client)
+    assert counts(html)[0] == 18
+
+
+def test_card_progress_survives_a_bank_reload_with_unrelated_edits(app: Flask, client: FlaskClient, clock: Clock):
+    from quizapp.banks import store_bank
+
+    card_id, _ = rate(client, 3)
+    text = DEFAULT_BANK.read_text().replace("title: LLMs vs Generative AI", "title: LLMs vs GenAI (edited)", 1)
+    with app.app_context():
+        assert store_bank(text, "llm-vs-genai.yaml").status == "updated"
+    clock.advance(minutes=10)
+    again, html = current_card(client)
+    assert again == card_id and counts(html)[1] == 1
+
+
+def test_settings_require_login_and_validate(app: Flask, client: FlaskClient):
+    assert client.get("/cards/settings").status_code == 302
+    AuthActions(client).register("ada")
+    bad = client.post("/cards/settings", data={"new_per_day": "-1", "reviews_per_day": "10", "rollover_hour": "25",
+                                              "timezone": "Mars/Base"})
+    assert bad.status_code == 200 and "Not a valid choice" in bad.get_data(as_text=True)
+    ok = client.post("/cards/settings", data={"new_per_day": "5", "reviews_per_day": "50", "rollover_hour": "3",
+                                             "timezone": "Europe/Paris"})
+    assert ok.status_code == 302
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        assert (user.new_per_day, user.reviews_per_day, user.rollover_hour, user.timezone) == (5, 50, 3, "Europe/Paris")
+
+
+def test_stats_page_draws_charts(client: FlaskClient, clock: Clock):
+    assert "No reviews yet" in client.get("/cards/stats").get_data(as_text=True)
+    rate(client, 3)
+    html = client.get("/cards/stats").get_data(as_text=True)
+    assert html.count('role="img"') == 2 and "True retention per week" in html and "Learning" in html
+
+
+def test_exports_download(client: FlaskClient):
+    csv = client.get(f"{DECK}/export.csv?topic=faq")
+    lines = csv.get_data(as_text=True).strip().splitlines()
+    assert csv.status_code == 200 and all(line.count("\t") == 1 for line in lines) and len(lines) >= 6
+    apkg = client.get(f"{DECK}/export.apkg")
+    assert apkg.status_code == 200 and apkg.data[:2] == b"PK"
+    assert client.get(f"{DECK}/export.pdf").status_code == 404
+
+
+def test_export_deck_command(runner, tmp_path: Path):
+    out = tmp_path / "deck.csv"
+    result = runner.invoke(args=["export-deck", "--bank", "llm-vs-genai", "--format", "csv", "--output", str(out)])
+    assert result.exit_code == 0 and out.read_text().count("\n") >= 50
+    apkg = tmp_path / "deck.apkg"
+    result = runner.invoke(args=["export-deck", "--bank", "sql-vs-nosql", "--format", "apkg", "--output", str(apkg),
+                                 "--topic", "faq"])
+    assert result.exit_code == 0 and apkg.read_bytes()[:2] == b"PK"
+    assert "No bank" in runner.invoke(args=["export-deck", "--bank", "x", "--format", "csv",
+                                            "--output", str(out)]).output
