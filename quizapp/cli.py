@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .banks import bank_by_slug, bundled_bank_files, fact_bank, store_bank_file
 from .core.bank_loader import BankError
-from .core.cards import TOPICS
+from .core.cards import TOPICS, topic_titles
 from .core.deck_export import deck_csv, write_apkg
 from .core.generators import generate_quiz
 from .core.questions import KINDS
@@ -115,7 +115,7 @@ def export_deck(slug: str, fmt: str, output: Path, topics: tuple[str, ...]) -> N
         raise click.ClickException(f"No bank '{slug}'. Load it first with load-bank.")
     cards = [c for c in deck_cards(row) if not topics or c.topic in topics]
     if fmt == "apkg":
-        write_apkg(cards, row.title, slug, output)
+        write_apkg(cards, row.title, slug, output, topic_names=topic_titles(fact_bank(row)))
     else:
         output.write_text(deck_csv(cards), encoding="utf-8")
     click.echo(f"Wrote {len(cards)} cards to {output}")

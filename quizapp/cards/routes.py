@@ -10,8 +10,8 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..banks import bank_by_slug, enabled_banks
-from ..core.cards import TOPICS, cards_by_topic
+from ..banks import bank_by_slug, enabled_banks, fact_bank
+from ..core.cards import TOPICS, cards_by_topic, topic_titles
 from ..core.deck_export import deck_csv, write_apkg
 from ..core.scheduling import format_interval, next_due, preview_intervals
 from ..extensions import db
@@ -70,7 +70,8 @@ def deck(slug: str) -> str:
     bank = _bank(slug)
     topics = cards_by_topic(deck_cards(bank))
     loaded = load_deck(current_owner(), bank, [], _user(), utc_now())
-    return render_template("cards/deck.html", bank=bank, topics=topics, topic_names=TOPICS, deck=loaded)
+    return render_template("cards/deck.html", bank=bank, topics=topics, topic_names=topic_titles(fact_bank(bank)),
+                           deck=loaded)
 
 
 @bp.get("/<slug>/review")
@@ -94,7 +95,7 @@ def review(slug: str) -> str:
     new, learning, due = deck.queue.counts
     return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown, form=form,
                            intervals=intervals, ratings=RATINGS, counts={"new": new, "learning": learning, "due": due},
-                           undo=UndoForm(), topic_names=TOPICS)
+                           undo=UndoForm(), topic_names=topic_titles(fact_bank(bank)))
 
 
 @bp.post("/<slug>/review")
@@ -140,7 +141,8 @@ def cram(slug: str) -> str:
         abort(404, description="There is no such card in this deck.")
     position = int(index)
     return render_template("cards/cram.html", bank=bank, topics=topics, card=cards[position], position=position,
-                           total=len(cards), shown=request.args.get("show") == "1", topic_names=TOPICS)
+                           total=len(cards), shown=request.args.get("show") == "1",
+                           topic_names=topic_titles(fact_bank(bank)))
 
 
 @bp.get("/<slug>/export.<fmt>")
@@ -156,7 +158,7 @@ def export(slug: str, fmt: str) -> Response:
         abort(404, description="Decks export as .apkg or .csv.")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{slug}.apkg"
-        write_apkg(cards, bank.title, slug, path)
+        write_apkg(cards, bank.title, slug, path, topic_names=topic_titles(fact_bank(bank)))
         data = path.read_bytes()
     return Response(data, mimetype="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.apkg"'})
