@@ -1,4 +1,4 @@
-"""Storing fact banks in the database and reading them back as :class:`FactBank`."""
+"""Storing question banks in the database and reading them back (fact banks and imported formats)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,28 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .core.bank import FactBank
-from .core.bank_loader import load_bank_file, load_bank_text
+from .core.bank_check import BankCheck, check_bank_text, read_questions
+from .core.bank_loader import BankError, load_bank_text
+from .core.imported import ImportedQuestion
 from .extensions import db
-from .models import Bank
+from .models import Bank, BankVersion, utcnow
 from .paths import resource_dir
 
 
 @dataclass(frozen=True)
 class LoadResult:
-    bank: FactBank
+    check: BankCheck
     status: str  # "created", "updated" or "unchanged"
+    row: Bank
+
+    @property
+    def bank(self) -> FactBank | None:
+        return self.check.factbank
+
+    def describe(self) -> str:
+        what = str(self.check.factbank) if self.check.factbank else \
+            f"{self.check.format} bank {self.row.slug!r}: {self.check.summary()}"
+        return f"{self.status.capitalize()}: {what}"
 
 
 def bundled_bank_files() -> list[Path]:
@@ -27,42 +39,85 @@ def bundled_bank_files() -> list[Path]:
     return sorted(resource_dir("question_bank").glob("*.yaml"))
 
 
-def store_bank(text: str, filename: str) -> LoadResult:
-    """Validate bank text and insert or update its row; raises ``BankError`` and writes nothing if invalid."""
-    bank = load_bank_text(text, filename)
+def read_bank_file(path: str | Path) -> str:
+    """A bank file's text; unreadable or non-UTF-8 files raise BankError naming the file."""
+    path = Path(path)
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise BankError([f"{path.name}: cannot read the file: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise BankError([f"{path.name}: the file is not UTF-8 text (byte {exc.start})"]) from exc
+
+
+def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
+               title: str | None = None, owner_id: int | None = None) -> LoadResult:
+    """Validate a bank and insert it, or store it as a new version; all or nothing.
+
+    Raises ``BankError`` listing every problem, and writes nothing, when the file
+    has errors or the slug belongs to another instructor's bank.
+    """
+    check = check_bank_text(text, filename, fmt, slug, title)
+    if not check.ok:
+        raise BankError(check.errors)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    row = db.session.execute(select(Bank).filter_by(slug=bank.slug)).scalar_one_or_none()
-    if row is not None and row.content_hash == digest:
-        return LoadResult(bank, "unchanged")
+    row = db.session.execute(select(Bank).filter_by(slug=check.slug)).scalar_one_or_none()
+    if row is not None and owner_id is not None and row.owner_id not in (None, owner_id):
+        raise BankError([f"{filename}: the name '{check.slug}' is used by another instructor's bank; choose another"])
+    if row is not None and row.content_hash == digest and row.deleted_at is None:
+        return LoadResult(check, "unchanged", row)
     status = "updated" if row is not None else "created"
     if row is None:
-        row = Bank(slug=bank.slug)
+        row = Bank(slug=check.slug, owner_id=owner_id, version=1)
         db.session.add(row)
-    row.title, row.description = bank.title, bank.description
-    row.source_text, row.content_hash = text, digest
+    else:
+        db.session.add(BankVersion(bank_id=row.id, version=row.version, source_text=row.source_text,
+                                   content_hash=row.content_hash, loaded_at=row.loaded_at))
+        row.version += 1
+        row.deleted_at = None
+    description = check.factbank.description if check.factbank else f"{check.summary()} ({filename})"
+    row.title, row.description, row.format, row.filename = check.title, description, check.format, filename
+    row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
     db.session.commit()
-    return LoadResult(bank, status)
+    return LoadResult(check, status, row)
 
 
-def store_bank_file(path: str | Path) -> LoadResult:
+def store_bank_file(path: str | Path, fmt: str | None = None, slug: str | None = None,
+                    title: str | None = None) -> LoadResult:
     path = Path(path)
-    load_bank_file(path)  # reports unreadable or non-UTF-8 files with the file's name
-    return store_bank(path.read_text(encoding="utf-8-sig"), path.name)
+    return store_bank(read_bank_file(path), path.name, fmt, slug, title)
 
 
 @lru_cache(maxsize=32)
-def _parse(content_hash: str, text: str) -> FactBank:
+def _parse_factbank(content_hash: str, text: str) -> FactBank:
     return load_bank_text(text)
 
 
+@lru_cache(maxsize=32)
+def _parse_imported(content_hash: str, fmt: str, text: str, filename: str) -> tuple[ImportedQuestion, ...]:
+    return tuple(read_questions(fmt, text, filename).questions)
+
+
 def fact_bank(row: Bank) -> FactBank:
-    """The parsed bank for a row, cached by content hash (parsing YAML on every request is slow)."""
-    return _parse(row.content_hash, row.source_text)
+    """The parsed fact bank for a row, cached by content hash (parsing YAML on every request is slow)."""
+    return _parse_factbank(row.content_hash, row.source_text)
 
 
-def enabled_banks() -> list[Bank]:
-    return list(db.session.execute(select(Bank).filter_by(enabled=True).order_by(Bank.title)).scalars())
+def imported_questions(row: Bank) -> tuple[ImportedQuestion, ...]:
+    """The questions of a GIFT, Aiken or CSV bank, cached by content hash."""
+    return _parse_imported(row.content_hash, row.format, row.source_text, row.filename or row.slug)
 
 
-def bank_by_slug(slug: str) -> Bank | None:
-    return db.session.execute(select(Bank).filter_by(slug=slug, enabled=True)).scalar_one_or_none()
+def enabled_banks(fmt: str | None = "factbank") -> list[Bank]:
+    """Banks learners can use; by default only fact banks (they generate quizzes and cards)."""
+    query = select(Bank).filter_by(enabled=True, deleted_at=None).order_by(Bank.title)
+    if fmt is not None:
+        query = query.filter_by(format=fmt)
+    return list(db.session.execute(query).scalars())
+
+
+def bank_by_slug(slug: str, fmt: str | None = "factbank") -> Bank | None:
+    query = select(Bank).filter_by(slug=slug, enabled=True, deleted_at=None)
+    if fmt is not None:
+        query = query.filter_by(format=fmt)
+    return db.session.execute(query).scalar_one_or_none()

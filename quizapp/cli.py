@@ -13,7 +13,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from .banks import bank_by_slug, bundled_bank_files, fact_bank, store_bank_file
+from .banks import bank_by_slug, bundled_bank_files, fact_bank, read_bank_file, store_bank_file
+from .core.bank_check import FORMATS, check_bank_text
 from .core.bank_loader import BankError
 from .core.cards import TOPICS, topic_titles
 from .core.deck_export import deck_csv, write_apkg
@@ -26,15 +27,17 @@ from .models import User
 PASSWORD_ENV = "QUIZAPP_PASSWORD"
 
 
-def _load(path: Path) -> None:
+def _load(path: Path, fmt: str | None = None, slug: str | None = None, title: str | None = None) -> None:
     try:
-        result = store_bank_file(path)
+        result = store_bank_file(path, fmt, slug, title)
     except BankError as exc:
         click.echo(f"Bank {path} is invalid; nothing was loaded. {len(exc.problems)} problem(s):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1) from exc
-    click.echo(f"{result.status.capitalize()}: {result.bank}")
+    for warning in result.check.warnings:
+        click.echo(f"  warning: {warning}", err=True)
+    click.echo(result.describe())
 
 
 @click.command("init-db")
@@ -51,12 +54,45 @@ def init_db(no_default_banks: bool) -> None:
             _load(path)
 
 
+FORMAT_OPTION = click.option("--type", "fmt", type=click.Choice(list(FORMATS)),
+                             help="The file's format (default: from the extension; .txt is Aiken or GIFT).")
+
+
 @click.command("load-bank")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@FORMAT_OPTION
+@click.option("--slug", help="The bank's id (default: the fact bank's slug, or the file name).")
+@click.option("--title", help="The bank's title (imported formats; default: the file name).")
 @with_appcontext
-def load_bank(path: Path) -> None:
-    """Validate a fact bank file and load it (all or nothing)."""
-    _load(path)
+def load_bank(path: Path, fmt: str | None, slug: str | None, title: str | None) -> None:
+    """Validate a bank file (fact bank, GIFT, Aiken or CSV) and load it, all or nothing."""
+    _load(path, fmt, slug, title)
+
+
+@click.command("check-bank")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@FORMAT_OPTION
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_bank(path: Path, fmt: str | None, output: str) -> None:
+    """Parse and validate a bank without loading it; exit 1 listing every error by line."""
+    try:
+        text = read_bank_file(path)
+    except BankError as exc:
+        raise click.ClickException(exc.problems[0]) from exc
+    check = check_bank_text(text, path.name, fmt)
+    if output == "json":
+        click.echo(json.dumps(check.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{path.name} ({FORMATS[check.format] if check.format in FORMATS else check.format}): "
+                   f"{check.summary()}")
+        for kind, count in sorted(check.type_counts().items()):
+            click.echo(f"  {count} {kind}")
+        for warning in check.warnings:
+            click.echo(f"warning: {warning}")
+        for error in check.errors:
+            click.echo(f"error: {error}", err=True)
+    if check.errors:
+        raise SystemExit(1)
 
 
 @click.command("create-user")
@@ -121,7 +157,7 @@ def export_deck(slug: str, fmt: str, output: Path, topics: tuple[str, ...]) -> N
     click.echo(f"Wrote {len(cards)} cards to {output}")
 
 
-COMMANDS = (init_db, load_bank, create_user, export_quiz, export_deck)
+COMMANDS = (init_db, load_bank, check_bank, create_user, export_quiz, export_deck)
 
 
 def register_commands(app: Flask) -> None:

@@ -42,7 +42,11 @@ class User(UserMixin, db.Model):
 
 
 class Bank(db.Model):
-    """A loaded question bank; its source text is kept so the app never needs the file again."""
+    """A loaded question bank; its source text is kept so the app never needs the file again.
+
+    ``format`` is "factbank" (questions are generated) or "gift", "aiken", "csv" (questions as written).
+    A deleted bank keeps its row (``deleted_at``) so past attempts and reports stay readable.
+    """
 
     __tablename__ = "banks"
 
@@ -54,6 +58,73 @@ class Bank(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(default=True)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    format: Mapped[str] = mapped_column(String(16), default="factbank", server_default="factbank")
+    filename: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    deleted_at: Mapped[datetime | None]
+
+    owner: Mapped[User | None] = relationship()
+
+    @property
+    def is_factbank(self) -> bool:
+        return self.format == "factbank"
+
+
+class BankVersion(db.Model):
+    """Every earlier text of a bank, kept when a new version is loaded."""
+
+    __tablename__ = "bank_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    version: Mapped[int]
+    source_text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]
+
+
+class BankUpload(db.Model):
+    """An uploaded file waiting for its instructor to confirm the import after the preview."""
+
+    __tablename__ = "bank_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    format: Mapped[str] = mapped_column(String(16))
+    slug: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(db.Model):
+    """A quiz an instructor sets from a bank, taken through a share code under fixed settings."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    question_count: Mapped[int]
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    feedback: Mapped[str] = mapped_column(String(16))  # "immediate" or "after_close"
+    time_limit_minutes: Mapped[int | None]
+    attempts_allowed: Mapped[int] = mapped_column(default=0)  # 0 = unlimited
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    bank: Mapped[Bank] = relationship()
+    instructor: Mapped[User] = relationship()
+
+    def is_open(self, now: datetime) -> bool:
+        return (self.opens_at is None or now >= self.opens_at) and (self.closes_at is None or now < self.closes_at)
 
 
 class QuizAttempt(db.Model):
@@ -73,9 +144,12 @@ class QuizAttempt(db.Model):
     score: Mapped[float] = mapped_column(default=0.0)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    deadline: Mapped[datetime | None]  # when a time limit ends the attempt (enforced on the server)
 
     bank: Mapped[Bank] = relationship()
     user: Mapped[User | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
 

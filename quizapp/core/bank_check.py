@@ -1,0 +1,123 @@
+"""Read any supported bank file without storing it: what would be imported, warnings, errors.
+
+Used by ``check-bank``, by ``load-bank`` and by the upload preview, so all three
+agree on what a file means.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from .bank import FactBank
+from .bank_loader import BankError, load_bank_text
+from .imported import ImportedQuestion, ParseResult
+
+FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken": "Moodle Aiken", "csv": "CSV"}
+EXTENSIONS = {".yaml": "factbank", ".yml": "factbank", ".gift": "gift", ".csv": "csv", ".aiken": "aiken"}
+MAX_QUESTIONS = 5000
+_AIKEN_ANSWER = re.compile(r"^ANSWER:", re.MULTILINE)
+
+
+def read_questions(fmt: str, text: str, filename: str) -> ParseResult:
+    """Run the reader for an imported format ("gift", "aiken" or "csv")."""
+    if fmt == "gift":
+        from .formats.gift import parse_gift as reader
+    elif fmt == "aiken":
+        from .formats.aiken import parse_aiken as reader
+    else:
+        from .formats.csv_bank import parse_csv as reader
+    return reader(text, filename)
+
+
+def detect_format(filename: str, text: str) -> str:
+    """The format from the extension; a ``.txt`` file is Aiken if it has ``ANSWER:`` lines, else GIFT."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    return "aiken" if _AIKEN_ANSWER.search(text) else "gift"
+
+
+def slug_from(filename: str) -> str:
+    stem = PurePath(filename).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:64] or "bank"
+
+
+@dataclass
+class BankCheck:
+    filename: str
+    format: str
+    slug: str
+    title: str
+    factbank: FactBank | None = None
+    questions: list[ImportedQuestion] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def categories(self) -> list[str]:
+        if self.factbank is not None:
+            return [c.name for c in self.factbank.categories]
+        return sorted({q.category or "(default)" for q in self.questions})
+
+    @property
+    def question_count(self) -> int:
+        if self.factbank is not None:
+            return len(self.factbank.items) + len(self.factbank.applications) + len(self.factbank.statements)
+        return len(self.questions)
+
+    def summary(self) -> str:
+        """e.g. "24 questions in 3 categories, 2 warnings"."""
+        noun = "facts" if self.factbank is not None else "questions"
+        text = (f"{self.question_count} {noun} in {len(self.categories)} "
+                f"categor{'y' if len(self.categories) == 1 else 'ies'}")
+        text += f", {len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}"
+        if self.errors:
+            text += f", {len(self.errors)} error{'' if len(self.errors) == 1 else 's'}"
+        return text
+
+    def type_counts(self) -> Counter[str]:
+        return Counter(q.qtype if q.qtype != "multichoice" or q.single else "multichoice (several answers)"
+                       for q in self.questions)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``check-bank --format json`` shape: questions as read, warnings, errors."""
+        return {
+            "file": self.filename, "format": self.format, "slug": self.slug, "title": self.title,
+            "summary": self.summary(),
+            "questions": [q.to_dict() for q in self.questions],
+            "facts": str(self.factbank) if self.factbank else None,
+            "warnings": self.warnings, "errors": self.errors,
+        }
+
+
+def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
+                    title: str | None = None) -> BankCheck:
+    """Parse and validate; never raises for bad content (problems are in ``errors``)."""
+    fmt = fmt or detect_format(filename, text)
+    if fmt not in FORMATS:
+        return BankCheck(filename, fmt, slug or slug_from(filename), title or filename,
+                         errors=[f"{filename}: unknown format '{fmt}' (use one of: {', '.join(FORMATS)})"])
+    if fmt == "factbank":
+        try:
+            bank = load_bank_text(text, filename)
+        except BankError as exc:
+            return BankCheck(filename, fmt, slug or slug_from(filename), title or filename, errors=exc.problems)
+        return BankCheck(filename, fmt, bank.slug, bank.title, factbank=bank)
+    result = read_questions(fmt, text, filename)
+    check = BankCheck(filename, fmt, slug or slug_from(filename), title or PurePath(filename).stem,
+                      questions=list(result.questions),
+                      warnings=[f"{filename}: {w}" for w in result.warnings],
+                      errors=[f"{filename}: {e}" for e in result.errors])
+    if not result.errors and not result.questions:
+        check.errors.append(f"{filename}: no questions found")
+    if len(result.questions) > MAX_QUESTIONS:
+        check.errors.append(f"{filename}: {len(result.questions)} questions; a bank may hold at most {MAX_QUESTIONS}")
+    return check

@@ -1,0 +1,1 @@
+"""Readers and writers for question-bank files from other tools (Moodle GIFT and Aiken, CSV)."""
