@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .cards import bp as cards_bp
     from .cli import register_commands
+    from .instructor import bp as instructor_bp
     from .main import bp as main_bp
     from .progress import bp as progress_bp
     from .quiz import bp as quiz_bp
@@ -44,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp):
+    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp):
         app.register_blueprint(blueprint)
     register_commands(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .extensions import db
 
@@ -15,6 +15,13 @@ def init_app(app: Flask) -> None:
         return render_template("error.html", code=400, title="Form expired or tampered",
                                message="The form's security token was missing or invalid. "
                                        "Go back, reload the page and try again."), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return render_template("error.html", code=413, title="File too large",
+                               message=f"The upload is larger than the {limit} MB limit. Split the bank into "
+                                       "smaller files and upload them one by one."), 413
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .core.imported import ImportedQuestion
 from .core.questions import Question
 from .extensions import db
 
@@ -180,7 +181,13 @@ class AttemptQuestion(db.Model):
     answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False)
 
     @property
-    def question(self) -> Question:
+    def is_imported(self) -> bool:
+        return "imported" in self.data
+
+    @property
+    def question(self) -> Question | ImportedQuestion:
+        if self.is_imported:
+            return ImportedQuestion.from_dict(self.data["imported"])
         return Question.from_dict(self.data)
 
 

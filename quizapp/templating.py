@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import markdown
+import nh3
 from flask import Flask
+from markupsafe import Markup, escape
 
+from .core.imported_quiz import IMPORTED_KINDS, answer_feedback, response_text, right_answer_text
 from .core.questions import KINDS
 from .core.scheduling import format_interval
 
@@ -22,7 +26,24 @@ def until(delta: timedelta) -> str:
     return "now" if delta <= timedelta(0) else f"in {format_interval(delta)}"
 
 
+def rich(text: str, text_format: str = "plain") -> Markup:
+    """Render question text from an imported bank safely.
+
+    HTML (GIFT's default "moodle" and "html" formats) and Markdown are
+    sanitised with nh3, so a bank can format text but never run script; plain
+    text is escaped with its line breaks kept.
+    """
+    if text_format == "markdown":
+        text, text_format = markdown.markdown(text), "html"
+    if text_format in ("html", "moodle"):
+        return Markup(nh3.clean(text).replace("\n", "<br>"))  # noqa: S704 - sanitised just above
+    return Markup("<br>".join(escape(line) for line in text.split("\n")))  # noqa: S704 - escaped
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["until"] = until
-    app.jinja_env.globals["KIND_NAMES"] = KINDS
+    app.jinja_env.globals["KIND_NAMES"] = {**KINDS, **IMPORTED_KINDS}
+    app.jinja_env.filters["rich"] = rich
+    app.jinja_env.globals.update(response_text=response_text, right_answer_text=right_answer_text,
+                                 answer_feedback=answer_feedback)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -10,13 +11,15 @@ from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
 from ..core.questions import KINDS, InvalidResponse
 from ..extensions import db
-from ..models import QuizAttempt
+from ..models import AttemptQuestion, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm, answer_form, response_from
 from .service import (
     QuizConflict,
     UnknownQuestion,
+    answers_revealed,
+    close_if_expired,
     current_question,
     question_to_answer,
     record_answer,
@@ -78,33 +81,51 @@ def practise() -> Response:
     return redirect(url_for("quiz.question", attempt_id=attempt.id))
 
 
+def _render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm) -> str:
+    seconds_left = None
+    if attempt.deadline is not None:
+        seconds_left = max(0, int((attempt.deadline - utcnow()).total_seconds()))
+    return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
+                           data=target.data, form=form, seconds_left=seconds_left)
+
+
+def _time_is_up(attempt: QuizAttempt) -> Response | None:
+    if close_if_expired(attempt, utcnow()):
+        flash("Time is up: the attempt was submitted with the answers given so far.", "info")
+        return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    return None
+
+
 @bp.get("/<int:attempt_id>")
 def question(attempt_id: int) -> str | Response:
     """The current (first unanswered) question, or the results when all are answered."""
     attempt = owned_attempt(attempt_id)
+    expired = _time_is_up(attempt)
+    if expired is not None:
+        return expired
     target = current_question(attempt)
-    if target is None:
+    if target is None or attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
-                           form=answer_form(target.question))
+    return _render_question(attempt, target, answer_form(target.data))
 
 
 @bp.post("/<int:attempt_id>/answer/<int:position>")
 def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
     attempt = owned_attempt(attempt_id)
+    if close_if_expired(attempt, utcnow()):
+        abort(409, description="Time is up: this attempt was submitted when its time limit ended.")
     try:
         target = question_to_answer(attempt, position)
     except UnknownQuestion as exc:
         abort(404, description=str(exc))
     except QuizConflict as exc:
         abort(409, description=str(exc))
-    q = target.question
-    form = answer_form(q, request.form)
+    form = answer_form(target.data, request.form)
     if not form.validate():
-        return render_template("quiz/question.html", attempt=attempt, target=target, q=q, form=form), 400
+        return _render_question(attempt, target, form), 400
     try:
-        record_answer(attempt, position, response_from(form, q))
+        record_answer(attempt, position, response_from(form, target.data))
     except InvalidResponse as exc:
         abort(400, description=str(exc))
     except QuizConflict as exc:
@@ -121,20 +142,24 @@ def feedback(attempt_id: int, position: int) -> str:
     target = next((q for q in attempt.questions if q.position == position), None)
     if target is None or target.answer is None:
         abort(404, description="That question has not been answered yet.")
-    if attempt.feedback != "immediate" and attempt.finished_at is None:
-        abort(403, description="Answers are shown on the results page when the quiz is finished.")
+    if attempt.feedback != "immediate" and not (attempt.finished_at and answers_revealed(attempt, utcnow())):
+        abort(403, description="Answers are shown on the results page when the quiz is finished"
+                               + (" and the assignment has closed." if attempt.feedback == "after_close" else "."))
     return render_template("quiz/feedback.html", attempt=attempt, target=target, q=target.question,
-                           given=target.answer.response)
+                           data=target.data, given=target.answer.response)
 
 
 @bp.get("/<int:attempt_id>/results")
 def results(attempt_id: int) -> str | Response:
     """Score, time taken, every question reviewed, and breakdowns by kind and category."""
     attempt = owned_attempt(attempt_id)
+    close_if_expired(attempt, utcnow())
     if attempt.finished_at is None:
         flash("Finish the quiz to see your results.", "info")
         return redirect(url_for("quiz.question", attempt_id=attempt.id))
-    rows = [AnsweredRow(t.kind, t.question.categories, t.answer.score) for t in attempt.questions if t.answer]
-    names = {c.id: c.name for c in fact_bank(attempt.bank).categories}
+    if not answers_revealed(attempt, utcnow()):
+        return render_template("quiz/submitted.html", attempt=attempt)
+    rows = [AnsweredRow(t.kind, t.data.get("categories", []), t.answer.score) for t in attempt.questions if t.answer]
+    names = {c.id: c.name for c in fact_bank(attempt.bank).categories} if attempt.bank.is_factbank else {}
     return render_template("quiz/results.html", attempt=attempt, by_kind=accuracy_by_kind(rows),
                            by_category=accuracy_by_category(rows), category_names=names)

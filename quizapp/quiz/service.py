@@ -4,38 +4,101 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..banks import fact_bank
+from ..banks import fact_bank, imported_questions
 from ..core.generators import generate_quiz
-from ..core.questions import grade
+from ..core.imported_quiz import grade_stored, select_questions
 from ..extensions import db
-from ..models import Answer, AttemptQuestion, Bank, QuizAttempt, utcnow
+from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
+
+# Answers that arrive this long after a time limit still count (network and page latency).
+GRACE = timedelta(seconds=15)
 
 
 class QuizConflict(Exception):
     """The action does not fit the attempt's state (already answered, finished, ...)."""
 
 
+def _questions_for(bank_row: Bank, count: int, seed: int, kinds: Sequence[str] | None,
+                   categories: Sequence[str] | None, shuffle: bool = True) -> list[dict[str, Any]]:
+    if bank_row.is_factbank:
+        category = categories[0] if categories else None
+        return [q.to_dict() for q in generate_quiz(fact_bank(bank_row), count=count, seed=seed, kinds=kinds or None,
+                                                   category=category)]
+    source = f"{bank_row.title} ({bank_row.filename or bank_row.slug})"
+    return select_questions(imported_questions(bank_row), count, seed, source=source, kinds=kinds or None,
+                            categories=categories or None, shuffle=shuffle)
+
+
+def _create(owner: Owner, bank_row: Bank, questions: list[dict[str, Any]], seed: int, **fields: Any) -> QuizAttempt:
+    if not questions:
+        raise QuizConflict("This bank has no questions of the kinds you chose.")
+    attempt = QuizAttempt(**owner.columns(), bank_id=bank_row.id, seed=seed, question_count=len(questions), **fields)
+    attempt.questions = [AttemptQuestion(position=i, kind=q["kind"], data=q) for i, q in enumerate(questions, 1)]
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
 def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str] | None,
                   feedback: str, category: str | None = None, seed: int | None = None) -> QuizAttempt:
     """Generate the questions and store them, keys included, so the attempt is reproducible."""
     seed = secrets.randbelow(2**31) if seed is None else seed
-    questions = generate_quiz(fact_bank(bank_row), count=count, seed=seed, kinds=kinds, category=category)
-    if not questions:
-        raise QuizConflict("This bank has no questions of the kinds you chose.")
-    attempt = QuizAttempt(
-        **owner.columns(), bank_id=bank_row.id, seed=seed, kinds=list(kinds or []), category=category,
-        feedback=feedback, question_count=len(questions),
-    )
-    attempt.questions = [AttemptQuestion(position=i, kind=q.kind, data=q.to_dict())
-                         for i, q in enumerate(questions, start=1)]
-    db.session.add(attempt)
-    db.session.commit()
-    return attempt
+    questions = _questions_for(bank_row, count, seed, kinds, [category] if category else None)
+    return _create(owner, bank_row, questions, seed, kinds=list(kinds or []), category=category, feedback=feedback)
+
+
+def attempts_used(assignment: Assignment, user_id: int) -> int:
+    return db.session.execute(select(func.count(QuizAttempt.id)).where(
+        QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == user_id)).scalar_one()
+
+
+def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime,
+                             seed: int | None = None) -> QuizAttempt:
+    """Start an attempt under the assignment's settings: open dates, attempts allowed, time limit."""
+    if assignment.opens_at is not None and now < assignment.opens_at:
+        raise QuizConflict(f"This assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
+    if assignment.closes_at is not None and now >= assignment.closes_at:
+        raise QuizConflict(f"This assignment closed at {assignment.closes_at:%Y-%m-%d %H:%M} UTC.")
+    if assignment.bank.deleted_at is not None:
+        raise QuizConflict("This assignment's question bank has been deleted.")
+    used = attempts_used(assignment, user_id)
+    if assignment.attempts_allowed and used >= assignment.attempts_allowed:
+        raise QuizConflict(f"You have used all {assignment.attempts_allowed} attempt(s) of this assignment.")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    questions = _questions_for(assignment.bank, assignment.question_count, seed, assignment.kinds,
+                               assignment.categories, assignment.shuffle)
+    deadline = now + timedelta(minutes=assignment.time_limit_minutes) if assignment.time_limit_minutes else None
+    if deadline is not None and assignment.closes_at is not None:
+        deadline = min(deadline, assignment.closes_at)
+    return _create(Owner(user_id, None), assignment.bank, questions, seed, kinds=list(assignment.kinds),
+                   category=None, feedback=assignment.feedback, assignment_id=assignment.id, deadline=deadline,
+                   started_at=now)
+
+
+def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    """Finish an attempt whose time limit has passed (unanswered questions score 0); True if it did."""
+    if attempt.finished_at is None and attempt.deadline is not None and now > attempt.deadline + GRACE:
+        db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+                           .values(finished_at=attempt.deadline))
+        db.session.commit()
+        db.session.refresh(attempt)
+        return True
+    return False
+
+
+def answers_revealed(attempt: QuizAttempt, now: datetime) -> bool:
+    """Whether right answers may be shown: at once, or for "after close" assignments once closed."""
+    if attempt.feedback != "after_close":
+        return True
+    closes = attempt.assignment.closes_at if attempt.assignment else None
+    return closes is not None and now >= closes
 
 
 def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
@@ -62,7 +125,7 @@ def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
 def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
     """Grade and store one answer. Raises QuizConflict, UnknownQuestion or InvalidResponse and changes nothing."""
     target = question_to_answer(attempt, position)
-    score = grade(target.question, response)
+    score = grade_stored(target.data, response)
     answer = Answer(attempt_question_id=target.id, response=response, score=score)
     db.session.add(answer)
     try:

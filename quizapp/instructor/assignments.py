@@ -1,0 +1,123 @@
+"""Assignments: instructors create them and read results; learners open them by code and take them."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from ..banks import fact_bank, imported_questions
+from ..core.generators import available_kinds
+from ..core.imported_quiz import IMPORTED_KINDS, gradable, kind_of
+from ..core.questions import KINDS
+from ..extensions import db
+from ..models import Assignment, Bank, QuizAttempt, utcnow
+from ..quiz.service import QuizConflict, start_assignment_attempt
+from . import bp
+from .access import instructor_required, require_own_assignment
+from .forms import AssignmentForm, ButtonForm
+from .reports import gradebook, gradebook_csv, item_analysis
+
+
+def _kind_and_category_choices(bank: Bank) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    if bank.is_factbank:
+        facts = fact_bank(bank)
+        return ([SelectChoice(k, KINDS[k]) for k in available_kinds(facts)],
+                [SelectChoice(c.id, c.name) for c in facts.categories])
+    questions = gradable(imported_questions(bank))
+    kinds = sorted({kind_of(q) for q in questions})
+    categories = sorted({q.category for q in questions if q.category})
+    return ([SelectChoice(k, IMPORTED_KINDS[k]) for k in kinds], [SelectChoice(c, c) for c in categories])
+
+
+@bp.route("/instructor/banks/<slug>/assign", methods=["GET", "POST"])
+@instructor_required
+def new_assignment(slug: str) -> str | Response | tuple[str, int]:
+    """Set an assignment from a bank."""
+    bank = db.session.execute(select(Bank).filter_by(slug=slug, deleted_at=None)).scalar_one_or_none()
+    if bank is None:
+        abort(404, description=f"There is no question bank '{slug}'.")
+    form = AssignmentForm()
+    form.kinds.choices, form.categories.choices = _kind_and_category_choices(bank)
+    if request.method == "GET":
+        form.title.data = bank.title
+    if form.validate_on_submit():
+        assignment = Assignment(
+            code=secrets.token_urlsafe(6), title=form.title.data.strip(), instructor_id=current_user.id,
+            bank_id=bank.id, kinds=form.kinds.data or [], categories=form.categories.data or [],
+            question_count=form.question_count.data, shuffle=form.shuffle.data, feedback=form.feedback.data,
+            time_limit_minutes=form.time_limit_minutes.data, attempts_allowed=form.attempts_allowed.data,
+            opens_at=form.opens_at.data, closes_at=form.closes_at.data)
+        db.session.add(assignment)
+        db.session.commit()
+        flash("Assignment created. Share its link or code with your learners.", "success")
+        return redirect(url_for("instructor.assignment", assignment_id=assignment.id))
+    return render_template("instructor/assignment_form.html", form=form, bank=bank), \
+        400 if request.method == "POST" else 200
+
+
+@bp.get("/instructor/assignments/<int:assignment_id>")
+@instructor_required
+def assignment(assignment_id: int) -> str:
+    """Results per learner, the share link, and the item analysis."""
+    item = require_own_assignment(db.session.get(Assignment, assignment_id))
+    quiz, items = item_analysis(item)
+    return render_template("instructor/assignment.html", assignment=item, rows=gradebook(item), quiz=quiz,
+                           items=items, share_url=url_for("instructor.assignment_landing", code=item.code,
+                                                          _external=True))
+
+
+@bp.get("/instructor/assignments/<int:assignment_id>/gradebook.csv")
+@instructor_required
+def gradebook_download(assignment_id: int) -> Response:
+    item = require_own_assignment(db.session.get(Assignment, assignment_id))
+    return Response(gradebook_csv(item), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="gradebook-{item.code}.csv"'})
+
+
+def _by_code(code: str) -> Assignment:
+    item = db.session.execute(select(Assignment).filter_by(code=code)).scalar_one_or_none()
+    if item is None:
+        abort(404, description="There is no assignment with that code. Check the link you were given.")
+    return item
+
+
+@bp.get("/a/<code>")
+@login_required
+def assignment_landing(code: str) -> str:
+    """What a learner sees on opening a shared link: the settings, their attempts, a Start button."""
+    item = _by_code(code)
+    mine = db.session.execute(select(QuizAttempt).filter_by(assignment_id=item.id, user_id=current_user.id)
+                              .order_by(QuizAttempt.started_at)).scalars().all()
+    return render_template("instructor/landing.html", assignment=item, attempts=mine, now=utcnow(),
+                           start=ButtonForm(), used=len(mine))
+
+
+@bp.post("/a/<code>/start")
+@login_required
+def start_assignment(code: str) -> Response:
+    item = _by_code(code)
+    if not ButtonForm().validate_on_submit():
+        abort(400, description="The start form was not valid.")
+    try:
+        attempt = start_assignment_attempt(current_user.id, item, utcnow())
+    except QuizConflict as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("instructor.assignment_landing", code=code))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id))
+
+
+@bp.post("/a")
+@login_required
+def join() -> Response:
+    """Open an assignment from a typed code."""
+    code = (request.form.get("code") or "").strip()
+    if not code:
+        flash("Type the assignment code you were given.", "error")
+        return redirect(url_for("main.index"))
+    return redirect(url_for("instructor.assignment_landing", code=code))
+

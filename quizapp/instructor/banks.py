@@ -1,0 +1,182 @@
+"""Instructor views for banks: upload with a preview, list, preview, enable/disable, export, delete."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from ..banks import fact_bank, imported_questions, store_bank
+from ..core.bank_check import FORMATS, check_bank_text
+from ..core.bank_loader import BankError
+from ..core.generators import generate_quiz
+from ..core.quiz_export import quiz_to_gift, quiz_to_json
+from ..extensions import db
+from ..models import Assignment, Bank, BankUpload, utcnow
+from . import bp
+from .access import can_manage, instructor_required, require_own_bank
+from .forms import ButtonForm, ConfirmForm, UploadForm
+
+EXPORT_SEED = 1
+FACTBANK_EXPORT_COUNT = 500
+
+
+def _bank(slug: str) -> Bank:
+    bank = db.session.execute(select(Bank).filter_by(slug=slug, deleted_at=None)).scalar_one_or_none()
+    if bank is None:
+        abort(404, description=f"There is no question bank '{slug}'.")
+    return bank
+
+
+@bp.get("/instructor/")
+@instructor_required
+def dashboard() -> str:
+    """My banks and assignments, and the site's shared banks."""
+    banks = db.session.execute(select(Bank).where(Bank.deleted_at.is_(None), or_(
+        Bank.owner_id == current_user.id, Bank.owner_id.is_(None))).order_by(Bank.title)).scalars().all()
+    assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id)
+                                     .order_by(Assignment.created_at.desc())).scalars().all()
+    return render_template("instructor/dashboard.html", banks=banks, assignments=assignments,
+                           formats=FORMATS, can_manage=can_manage)
+
+
+@bp.route("/instructor/banks/upload", methods=["GET", "POST"])
+@instructor_required
+def upload() -> str | Response | tuple[str, int]:
+    """Upload a bank file; it is checked and previewed before anything is imported."""
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        filename = secure_filename(form.file.data.filename or "") or "bank.txt"
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems = [f"{filename}: the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"]
+        else:
+            check = check_bank_text(text, filename, form.format.data or None, form.slug.data or None,
+                                    form.title.data or None)
+            problems = check.errors
+            if check.ok:
+                pending = BankUpload(owner_id=current_user.id, filename=filename, format=check.format,
+                                     slug=check.slug, title=check.title, text=text)
+                db.session.add(pending)
+                db.session.commit()
+                return redirect(url_for("instructor.preview_upload", upload_id=pending.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("instructor/upload.html", form=form, problems=problems), status
+
+
+def _pending(upload_id: int) -> BankUpload:
+    pending = db.session.get(BankUpload, upload_id)
+    if pending is None or pending.owner_id != current_user.id:
+        abort(404, description="There is no such upload waiting for you (it may have been imported already).")
+    return pending
+
+
+@bp.get("/instructor/uploads/<int:upload_id>")
+@instructor_required
+def preview_upload(upload_id: int) -> str:
+    """What would be imported: the summary, warnings and every question."""
+    pending = _pending(upload_id)
+    check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
+    return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
+                           cancel=ButtonForm())
+
+
+@bp.post("/instructor/uploads/<int:upload_id>/confirm")
+@instructor_required
+def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
+    """Import the previewed file, all or nothing."""
+    pending = _pending(upload_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The confirmation form was not valid.")
+    try:
+        result = store_bank(pending.text, pending.filename, pending.format, pending.slug, pending.title,
+                            owner_id=current_user.id)
+    except BankError as exc:
+        db.session.rollback()
+        check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
+        return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
+                               cancel=ButtonForm(), problems=exc.problems), 400
+    if result.row.owner_id is None and result.status == "created":
+        result.row.owner_id = current_user.id
+    db.session.delete(pending)
+    db.session.commit()
+    flash(f"{result.status.capitalize()} {result.row.title}: {result.check.summary()}.", "success")
+    return redirect(url_for("instructor.bank", slug=result.row.slug))
+
+
+@bp.post("/instructor/uploads/<int:upload_id>/cancel")
+@instructor_required
+def cancel_upload(upload_id: int) -> Response:
+    pending = _pending(upload_id)
+    if ButtonForm().validate_on_submit():
+        db.session.delete(pending)
+        db.session.commit()
+        flash("Upload discarded; nothing was imported.", "info")
+    return redirect(url_for("instructor.dashboard"))
+
+
+@bp.get("/instructor/banks/<slug>")
+@instructor_required
+def bank(slug: str) -> str:
+    """Preview a bank's questions (as written, or a sample generated from the facts)."""
+    row = _bank(slug)
+    if row.is_factbank:
+        sample = generate_quiz(fact_bank(row), count=10, seed=EXPORT_SEED)
+        questions = []
+    else:
+        sample, questions = [], imported_questions(row)
+    return render_template("instructor/bank.html", bank=row, questions=questions, sample=sample,
+                           manage=can_manage(row), button=ButtonForm(), formats=FORMATS)
+
+
+@bp.post("/instructor/banks/<slug>/toggle")
+@instructor_required
+def toggle_bank(slug: str) -> Response:
+    row = require_own_bank(_bank(slug))
+    if ButtonForm().validate_on_submit():
+        row.enabled = not row.enabled
+        db.session.commit()
+        flash(f"{row.title} is now {'enabled' if row.enabled else 'disabled'}.", "info")
+    return redirect(url_for("instructor.bank", slug=slug))
+
+
+@bp.post("/instructor/banks/<slug>/delete")
+@instructor_required
+def delete_bank(slug: str) -> Response:
+    """Delete a bank; attempts and reports that used it stay readable."""
+    row = require_own_bank(_bank(slug))
+    if ButtonForm().validate_on_submit():
+        row.deleted_at, row.enabled = utcnow(), False
+        db.session.commit()
+        flash(f"{row.title} deleted. Past attempts and results are kept.", "info")
+    return redirect(url_for("instructor.dashboard"))
+
+
+@bp.get("/instructor/banks/<slug>/export.<fmt>")
+@instructor_required
+def export_bank(slug: str, fmt: str) -> Response:
+    """GIFT (for Moodle or re-import) or JSON of the bank's questions."""
+    row = _bank(slug)
+    if fmt not in ("gift", "json"):
+        abort(404, description="Banks export as .gift or .json.")
+    if row.is_factbank:
+        questions = generate_quiz(fact_bank(row), count=FACTBANK_EXPORT_COUNT, seed=EXPORT_SEED)
+        body = quiz_to_gift(slug, EXPORT_SEED, questions) if fmt == "gift" else \
+            json.dumps(quiz_to_json(slug, EXPORT_SEED, questions), indent=2, ensure_ascii=False)
+    else:
+        from ..core.formats.gift import write_gift
+
+        imported = imported_questions(row)
+        body = write_gift(imported) if fmt == "gift" else \
+            json.dumps({"bank": slug, "title": row.title, "questions": [q.to_dict() for q in imported]},
+                       indent=2, ensure_ascii=False)
+    mimetype = "text/plain" if fmt == "gift" else "application/json"
+    return Response(body, mimetype=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{slug}.{fmt}"'})

@@ -1,0 +1,81 @@
+"""Instructor forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..config import MAX_UPLOAD_BYTES
+from ..core.bank_check import FORMATS
+
+UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken"]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Bank file", validators=[
+        FileRequired("Choose a file to upload."),
+        FileAllowed(UPLOAD_EXTENSIONS, "Upload a .yaml, .gift, .txt, .csv or .aiken file."),
+        FileSize(MAX_UPLOAD_BYTES, message=f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB."),
+    ])
+    format = SelectField("Format", choices=[SelectChoice("", "Detect from the file name"),
+                                            *[SelectChoice(k, v) for k, v in FORMATS.items()]],
+                         validators=[Optional()])
+    title = StringField("Title (optional; default: the file name)", validators=[Optional(), Length(max=200)])
+    slug = StringField("Short name for links (optional)", validators=[
+        Optional(), Length(max=64), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use a-z, 0-9 and single '-'.")])
+    submit = SubmitField("Check the file")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Import")
+
+
+class ButtonForm(FlaskForm):
+    """A CSRF-protected one-button POST (enable/disable, delete, cancel, promote)."""
+
+    submit = SubmitField("Go")
+
+
+class AssignmentForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)])
+    kinds = MultiCheckboxField("Question kinds (none ticked = all)", validators=[Optional()])
+    categories = MultiCheckboxField("Categories (none ticked = all)", validators=[Optional()])
+    question_count = IntegerField("Number of questions", default=10, validators=[InputRequired(),
+                                                                                   NumberRange(1, 200)])
+    shuffle = BooleanField("Shuffle questions and answers", default=True)
+    feedback = RadioField("Show right answers", default="immediate", choices=[
+        SelectChoice("immediate", "Immediately, after each question"),
+        SelectChoice("after_close", "Only after the assignment closes")], validators=[InputRequired()])
+    time_limit_minutes = IntegerField("Time limit in minutes (empty = none)", validators=[Optional(),
+                                                                                          NumberRange(1, 600)])
+    attempts_allowed = IntegerField("Attempts allowed (0 = unlimited)", default=1,
+                                    validators=[InputRequired(), NumberRange(0, 100)])
+    opens_at = DateTimeLocalField("Opens (UTC, empty = now)", validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes (UTC, empty = never)", validators=[Optional()])
+    submit = SubmitField("Create assignment")
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The closing time must be after the opening time.")
+
+    def validate_feedback(self, field: RadioField) -> None:
+        if field.data == "after_close" and not self.closes_at.data:
+            raise ValidationError("Answers shown after closing need a closing time.")
