@@ -40,7 +40,9 @@ def dashboard() -> str:
         Bank.owner_id == current_user.id, Bank.owner_id.is_(None))).order_by(Bank.title)).scalars().all()
     assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id)
                                      .order_by(Assignment.created_at.desc())).scalars().all()
-    return render_template("instructor/dashboard.html", banks=banks, assignments=assignments,
+    pending = db.session.execute(select(BankUpload).filter_by(owner_id=current_user.id)
+                                 .order_by(BankUpload.created_at.desc())).scalars().all()
+    return render_template("instructor/dashboard.html", banks=banks, assignments=assignments, pending=pending,
                            formats=FORMATS, can_manage=can_manage)
 
 
