@@ -29,7 +29,7 @@ def messages(issues: list[Issue]) -> list[str]:
     return [issue.message for issue in issues]
 
 
-# --- reading what Moodle reads ---------------------------------------------------------------------------------------
+# --- reading what Moodle reads --------------------------------------------------------------------
 
 def test_reads_a_question_with_every_field() -> None:
     result = parse_aiken(CAPITAL)
@@ -113,7 +113,7 @@ def test_moodle_fixture_style_file() -> None:
     ]
 
 
-# --- Moodle's errors ----------------------------------------------------------------------------------------------------
+# --- Moodle's errors ------------------------------------------------------------------------------
 
 def test_fewer_than_two_answers() -> None:
     result = parse_aiken("Q?\nA) only\nANSWER: A\n")
@@ -128,7 +128,8 @@ def test_answer_line_with_no_question() -> None:
 
 
 def test_question_line_that_looks_like_an_option_is_the_moodle_error_with_a_hint() -> None:
-    text = CAPITAL + "\nU.S. coins are made of?\nA) copper\nB) gold\nANSWER: A\nA. Einstein was born in?\nA) Ulm\nB) Bonn\nANSWER: A\n"
+    text = (CAPITAL + "\nU.S. coins are made of?\nA) copper\nB) gold\nANSWER: A\n"
+            "A. Einstein was born in?\nA) Ulm\nB) Bonn\nANSWER: A\n")
     result = parse_aiken(text)
     hint = ("(a question whose text starts with a capital letter and '.' or ')', such as 'U.S. coins…' or "
             "'A. Einstein…', is read as an option: reword the start of the question)")
@@ -182,7 +183,7 @@ def test_missing_answer_line_before_the_next_question() -> None:
                                       "second line)")]
 
 
-# --- where Moodle is silently wrong, we reject ------------------------------------------------------------------------
+# --- where Moodle is silently wrong, we reject ----------------------------------------------------
 
 def test_no_answer_line_at_end_of_file_is_an_error() -> None:
     result = parse_aiken(CAPITAL + "\nLast question\nA) x\nB) y\n")
@@ -244,7 +245,7 @@ def test_every_error_is_reported_in_line_order() -> None:
     assert [q.name for q in result.questions] == ["Q3 ok"] and not result.ok
 
 
-# --- writing --------------------------------------------------------------------------------------------------------
+# --- writing --------------------------------------------------------------------------------------
 
 def test_write_exact_text() -> None:
     questions = [mc("What is the capital of France?", ["London", "Paris", "Rome"], 1),
@@ -283,7 +284,7 @@ def test_write_refuses_what_aiken_cannot_hold(question: ImportedQuestion, reason
     assert str(caught.value).startswith(f"question 2 ({question.name!r})")
 
 
-# --- properties -------------------------------------------------------------------------------------------------------
+# --- properties -----------------------------------------------------------------------------------
 
 AIKEN_LINES = st.one_of(
     st.sampled_from(["Question?", "A) a", "B. b", "C)c", "a) x", "ANSWER: A", "ANSWER: B", "ANSWER: c", "ANSWER:",

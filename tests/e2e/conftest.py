@@ -65,19 +65,34 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """A real ``quizapp run`` process on a free port with a fresh, migrated database; yields its base URL."""
+def e2e_env() -> Iterator[dict[str, str]]:
+    """The environment of the e2e server: a fresh database file in a temporary folder."""
     tmp = Path(tempfile.mkdtemp(prefix="quizapp-e2e-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update({
         "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite'}",
         "SECRET_KEY": "e2e-secret-key",
         "PYTHONUNBUFFERED": "1",
+        "E2E_TMP": str(tmp),
     })
+    yield env
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url(e2e_env: dict[str, str]) -> str:
+    """The server's database, for tests that set up data with the command line (e.g. an instructor)."""
+    return e2e_env["DATABASE_URL"]
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_env: dict[str, str]) -> Iterator[str]:
+    """A real ``quizapp run`` process on a free port with a fresh, migrated database; yields its base URL."""
+    env = e2e_env
+    tmp = Path(env["E2E_TMP"])
     command = _quizapp_command()
     init = subprocess.run([*command, "init-db"], env=env, capture_output=True, text=True, timeout=60)
     if init.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
         pytest.fail(f"`quizapp init-db` failed ({init.returncode}):\n{init.stdout}\n{init.stderr}")
 
     port = _free_port()
@@ -103,7 +118,6 @@ def live_server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
