@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.core.formats import csv_bank
-from quizapp.core.formats.csv_bank import default_name, parse_csv, share_for, write_csv
-from quizapp.core.imported import Answer, ImportedQuestion, Issue, ParseResult, normalise_text
+from quizapp.core.formats.csv_bank import default_name, parse_csv, share_for, write_csv, wrong_penalty
+from quizapp.core.imported import Answer, ImportedQuestion, Issue, ParseResult, grade_imported, normalise_text
 
 HEADER = "question,options,answer,explanation,category\n"
 
@@ -18,7 +18,8 @@ HEADER = "question,options,answer,explanation,category\n"
 def mc(text: str, options: list[str], rights: list[int], line: int = 0, explanation: str = "",
        category: str = "") -> ImportedQuestion:
     share = share_for(len(rights))
-    answers = tuple(Answer(o, share if i in rights else 0.0) for i, o in enumerate(options))
+    penalty = wrong_penalty(len(rights), len(options))
+    answers = tuple(Answer(o, share if i in rights else penalty) for i, o in enumerate(options))
     return ImportedQuestion(qtype="multichoice", name=default_name(text), text=text, line=line, text_format="plain",
                             single=len(rights) == 1, answers=answers, general_feedback=explanation, category=category)
 
@@ -94,8 +95,16 @@ def test_several_right_options_share_the_mark_in_moodle_grades(count: int, share
     answer = "|".join(str(i + 1) for i in range(count))
     (question,) = parse_csv(HEADER + f"Q?,{options},{answer}\n").questions
     assert question.qtype == "multichoice" and question.single is False
-    assert [a.fraction for a in question.answers] == [share] * count + [0.0]
-    assert sum(a.fraction for a in question.answers) == pytest.approx(1.0, abs=1e-6)
+    assert [a.fraction for a in question.answers] == [share] * count + [-1.0]
+    assert sum(a.fraction for a in question.answers if a.fraction > 0) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_ticking_every_box_of_a_multiple_answer_question_scores_zero() -> None:
+    (question,) = parse_csv(HEADER + "Primes?,2|4|5|9,1|3\n").questions
+    assert [a.fraction for a in question.answers] == [0.5, -0.5, 0.5, -0.5]
+    assert grade_imported(question, [0, 1, 2, 3]) == 0.0
+    assert grade_imported(question, [0, 2]) == 1.0
+    assert grade_imported(question, [0]) == 0.5
 
 
 def test_right_options_in_any_order_and_mixed_notation() -> None:
@@ -411,3 +420,8 @@ def test_reader_never_raises(text: str) -> None:
     assert all(issue.line >= 1 for issue in result.errors + result.warnings)
     for question in result.questions:
         assert question.qtype in ("multichoice", "shortanswer", "truefalse") and question.text
+
+
+def test_a_cell_over_the_csv_field_limit_is_an_error_not_a_crash() -> None:
+    assert errors_of(HEADER + "Q?," + "x" * 200_000 + ",1\n") == [
+        Issue(2, "The row starting on line 2 cannot be read as CSV: field larger than field limit (131072)")]

@@ -18,6 +18,8 @@ The format
   which each right option is worth the same share (1/2, 1/3, … as Moodle's allowed grades
   .5, .3333333, …) and the wrong ones 0. Moodle has such grades for 1 to 10 and for 20 right
   options only; other counts are an error.
+- In a multiple-answer question the wrong options share a penalty of the whole mark (e.g. two
+  wrong options cost 50% each), so ticking every box scores 0; the question never goes below 0.
 - An empty ``options`` cell makes a short-answer question: ``answer`` then lists the accepted
   answers separated by ``|`` (matched as Moodle does: case-insensitive, ``*`` for any text).
 - ``options`` exactly ``True|False`` with ``answer`` ``True`` or ``False`` (either case) makes a
@@ -66,6 +68,15 @@ _TRUE_FALSE = ["True", "False"]
 def default_name(text: str) -> str:
     """A question's name: its text with whitespace collapsed, cut to 80 characters."""
     return " ".join(text.split())[:_NAME_LENGTH].rstrip()
+
+
+def wrong_penalty(right_count: int, option_count: int) -> float:
+    """What a wrong option costs in a multiple-answer question: the wrong options together cost the whole
+    mark, so ticking every box scores 0 (with no penalty, it would score full marks). Single-answer: 0."""
+    wrong = option_count - right_count
+    if right_count < 2 or wrong == 0:
+        return 0.0
+    return -(share_for(wrong) or 1.0)
 
 
 def share_for(count: int) -> float | None:
@@ -246,7 +257,8 @@ def _read_row(line: int, cells: dict[str, str]) -> tuple[ImportedQuestion | None
                           "options)")
     if errors or share is None:
         return None, errors
-    answers = tuple(Answer(option, share if i in rights else 0.0) for i, option in enumerate(options))
+    penalty = wrong_penalty(len(rights), len(options))
+    answers = tuple(Answer(option, share if i in rights else penalty) for i, option in enumerate(options))
     return ImportedQuestion(qtype="multichoice", single=len(rights) == 1, answers=answers, **common), errors
 
 
@@ -337,12 +349,14 @@ def _options_and_answer(question: ImportedQuestion, where: str) -> tuple[str, st
         raise ValueError(f"{where}: CSV cannot hold {question.qtype} questions")
     if len(texts) < 2:
         raise ValueError(f"{where}: a multiple-choice question needs at least 2 options")
-    rights = [i for i, a in enumerate(question.answers) if abs(a.fraction) > 1e-9]
+    rights = [i for i, a in enumerate(question.answers) if a.fraction > 1e-9]
     share = share_for(len(rights)) if rights else None
+    penalty = wrong_penalty(len(rights), len(texts))
     fits = (share is not None and question.single == (len(rights) == 1)
-            and all(abs(question.answers[i].fraction - share) < _GRADE_TOLERANCE for i in rights))
+            and all(abs(a.fraction - (share if i in rights else penalty)) < _GRADE_TOLERANCE
+                    for i, a in enumerate(question.answers)))
     if not fits:
         raise ValueError(f"{where}: CSV holds only multiple-choice questions whose right options share the "
                          "mark equally (one right option for single-answer, 2 or more for multiple-answer) "
-                         "and whose other options are worth 0")
+                         "and whose other options are worth 0 (single answer) or share a penalty of the whole mark")
     return _join(texts), "|".join(str(i + 1) for i in rights)

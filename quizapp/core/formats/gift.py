@@ -1,0 +1,452 @@
+"""Moodle GIFT files, read the way Moodle's importer reads them (``question/format/gift/format.php``).
+
+The rules (shared/reference/question-formats.md §1) are kept exactly, quirks included: a blank line
+is the only question separator, escapes become placeholders before anything is parsed, the answer
+block runs from the first ``{`` to the first ``}``, the type is decided in Moodle's order, weights
+must be one of Moodle's grades.  Any error rejects the whole file (Moodle's default "stop on
+error"); we report every error with its line and keep reading.  Where Moodle silently accepts
+something that is almost always a mistake we accept it the same way and warn.
+
+Deviations (each only where Moodle crashes, garbles or would make the app worse):
+
+- a ``}`` before the answer block's ``{`` is an error (Moodle computes a negative block length and
+  imports garbage as an essay);
+- a ``min..max`` range whose bounds are not numbers is an error (PHP 8 throws a TypeError);
+- escapes never act as syntax, not even ``\\:`` inside a numerical answer (Moodle unescapes before
+  looking for the tolerance ``:``);
+- tolerances are stored as absolute values (Moodle's grader uses ``abs()`` anyway);
+- an explicit name is not HTML-stripped, and an empty ``::::`` name gets the default name;
+- essay and description questions are skipped with a warning (quizapp cannot grade or show them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import replace
+from typing import Any
+
+from ..imported import TEXT_FORMATS, Answer, ImportedQuestion, Issue, MatchPair, ParseResult
+from .gift_writer import GiftWriteError, write_gift
+
+__all__ = ["ALLOWED_FRACTIONS", "GiftWriteError", "parse_gift", "write_gift"]
+
+WS = " \t\n\r\0\x0b"  # PHP trim()'s characters (Python's strip() would also eat NBSP and friends)
+_GRADES = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+           0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05)
+ALLOWED_FRACTIONS: tuple[float, ...] = (*_GRADES, 0.0, *(-g for g in _GRADES))  # question_bank::fraction_options_full
+_GRADE_TOLERANCE = 0.00001  # match_grade_options()
+_TF = ("T", "TRUE", "F", "FALSE")
+
+_ESCAPE = re.compile(r"\\([\\:#={}~n])")
+_WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")  # Moodle's $giftanswerweightregex; .match() anchors it
+_NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
+_FORMAT_WORD = re.compile(r"[A-Za-z]+")
+_HTML_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAGS = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])*)\]")
+
+
+def parse_gift(text: str, filename: str = "bank.gift") -> ParseResult:
+    """Read a GIFT file.  ``result.errors`` non-empty means Moodle would reject the file.
+
+    ``filename`` is accepted for symmetry with the other readers; line numbers are 1-based.
+    """
+    return _Reader(text).run(text)
+
+
+def is_numeric(value: str) -> bool:
+    """PHP's is_numeric() for the strings GIFT can hold (no hex, no inf/nan)."""
+    return _NUMERIC.fullmatch(value) is not None
+
+
+def snap_fraction(fraction: float) -> float | None:
+    """The Moodle grade within 0.00001 of ``fraction`` (``match_grade_options``), or None."""
+    for grade in ALLOWED_FRACTIONS:
+        if abs(fraction - grade) < _GRADE_TOLERANCE:
+            return grade
+    return None
+
+
+def number_text(value: float) -> str:
+    """A float as GIFT/Python can read it back exactly: ``3`` for 3.0, else the shortest repr."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def default_name(text: str) -> str:
+    """Moodle's create_default_question_name: tags stripped, cut to about 80 characters."""
+    plain = _SPACES.sub(" ", _HTML_TAG.sub("", text)).strip()
+    if len(plain) > 80:
+        cut = plain[:77]
+        space = cut.rfind(" ")
+        plain = (cut[:space] if space > 0 else cut).rstrip() + "..."
+    return plain or "Question"
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.result = ParseResult()
+        self.category = ""
+        # Escapes become placeholder characters before anything is parsed (Moodle's escapedchar_pre),
+        # so they never act as syntax.  Placeholders are characters that do not occur in the file.
+        used, marks, code = set(text), [], 0xE000
+        while len(marks) < 8:
+            if chr(code) not in used:
+                marks.append(chr(code))
+            code += 1
+        self.pre = dict(zip("\\:#={}~n", marks, strict=True))
+        self.post = str.maketrans(dict(zip(marks, "\\:#={}~\n", strict=True)))
+        self.src, self.starts, self.lines = "", [0], [1]
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def warn(self, line: int, message: str) -> None:
+        self.result.warnings.append(Issue(line, message))
+
+    def error(self, line: int, message: str) -> None:
+        self.result.errors.append(Issue(line, message))
+
+    def line_at(self, pos: int) -> int:
+        return self.lines[max(0, bisect.bisect_right(self.starts, pos) - 1)]
+
+    def unescape(self, raw: str) -> str:
+        return raw.translate(self.post)
+
+    def strip(self, lo: int, hi: int) -> tuple[int, int]:
+        while lo < hi and self.src[lo] in WS:
+            lo += 1
+        while hi > lo and self.src[hi - 1] in WS:
+            hi -= 1
+        return lo, hi
+
+    def split_format(self, raw: str, default: str, line: int) -> tuple[str, str]:
+        """A leading [moodle]/[html]/[plain]/[markdown] sets this part's format (parse_text_with_format)."""
+        raw = raw.strip(WS)
+        if raw.startswith("["):
+            end = raw.find("]")
+            word = raw[1:end] if end > 0 else ""
+            if word in TEXT_FORMATS:
+                return raw[end + 1:], word
+            if _FORMAT_WORD.fullmatch(word):
+                self.warn(line, f"[{word}] is not a text format (moodle, html, plain, markdown; case matters): "
+                                "it stays in the text")
+        return raw, default
+
+    def part(self, raw: str, default: str, line: int) -> tuple[str, str]:
+        raw, fmt = self.split_format(raw, default, line)
+        return self.unescape(raw).strip(WS), fmt
+
+    def comment(self, lo: int, hi: int) -> tuple[str, str]:
+        """Answer text and feedback: split at the first '#' (commentparser)."""
+        h = self.src.find("#", lo, hi)
+        return (self.src[lo:hi], "") if h < 0 else (self.src[lo:h], self.src[h + 1:hi])
+
+    def weight(self, lo: int, hi: int, line: int, default: float) -> tuple[float, int]:
+        m = _WEIGHT.match(self.src, lo, hi)
+        if not m:
+            if self.src.startswith("%", lo):
+                self.warn(line, f"'{self.unescape(self.src[lo:hi])}' does not start with a weight Moodle reads "
+                                "(%50%, %-33.33333%): the % stays in the answer text")
+            return default, lo
+        raw = m.group()[1:-1]
+        try:
+            return float(raw) / 100, m.end()
+        except ValueError:
+            self.error(line, f"the weight %{raw}% is not a number")
+            return default, m.end()
+
+    def pieces(self, lo: int, hi: int, drop: str, keep: str, line: int, lead: bool) -> list[tuple[int, int]]:
+        """Split the answer block like Moodle's explode(): at ``drop`` characters (removed) and before
+        ``keep`` characters (kept, as Moodle's ``=`` -> ``~=`` rewrite does), each piece trimmed."""
+        src, out, start, glued = self.src, [], lo, None
+        for i in range(lo, hi):
+            if src[i] in drop or src[i] in keep:
+                out.append((start, i))
+                start = i if src[i] in keep else i + 1
+                if glued is None and lo < i < hi - 1 and src[i - 1] not in WS + drop + keep and src[i + 1] not in WS:
+                    glued = i
+        out.append((start, hi))
+        out = [self.strip(s, e) for s, e in out]
+        first = src[out[0][0]:out[0][1]]
+        if first in ("", "0"):  # PHP empty(): the piece before the first separator goes if blank or "0"
+            if first == "0":
+                self.warn(line, "an answer written as just '0' before the first separator is dropped (Moodle's PHP "
+                                "empty() quirk): write =0 or ~0")
+            out.pop(0)
+        elif lead:
+            self.warn(line, f"the text '{self.unescape(first)}' before the first ~ or = becomes a wrong answer")
+        if glued is not None:
+            near = self.unescape(src[glued - 1:glued + 2])
+            self.warn(self.line_at(glued), f"'{near}': an unescaped {src[glued]} inside text starts a new answer; "
+                                           f"write \\{src[glued]} if it belongs to the text")
+        return out
+
+    # -- reading ---------------------------------------------------------------------------------
+    def run(self, text: str) -> ParseResult:
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        chunk: list[tuple[int, str]] = []
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip(WS)
+            if line == "0":
+                self.warn(number, "a line holding only '0' counts as a blank line in Moodle (PHP empty()): it ends "
+                                  "the question and is lost; put the 0 on the line above")
+            if line in ("", "0"):
+                if chunk:
+                    self.read_chunk(chunk)
+                chunk = []
+            else:
+                chunk.append((number, line))
+        if chunk:
+            self.read_chunk(chunk)
+        if not self.result.questions and not self.result.errors:
+            self.error(1, "There are no questions in the import file")
+        return self.result
+
+    def read_chunk(self, chunk: list[tuple[int, str]]) -> None:
+        comments, parts, self.starts, self.lines = [], [], [], []
+        offset = 0
+        for number, line in chunk:
+            if line.startswith("//"):  # a whole-line comment, even inside a question
+                comments.append(line)
+                line = " "
+            else:
+                line = _ESCAPE.sub(lambda m: self.pre[m.group(1)], line)
+            self.starts.append(offset)
+            self.lines.append(number)
+            parts.append(line)
+            offset += len(line) + 1
+        self.src = "\n".join(parts)
+        lo, hi = self.strip(0, len(self.src))
+        comment = "\n".join(comments)
+        if lo == hi:
+            if "[id:" in comment or "[tag:" in comment:
+                self.warn(chunk[0][0], "[id:...]/[tag:...] in a comment with no question after it (a blank line "
+                                       "separates them): ignored")
+            return
+        line = self.line_at(lo)
+        if self.src.startswith("$CATEGORY:", lo):
+            self.category = self.unescape(self.src[lo + 10:hi]).strip(WS)
+            if "\n" in self.category:
+                self.warn(line, "the lines after $CATEGORY: become part of the category name (Moodle swallows the "
+                                "question that follows): put a blank line after the $CATEGORY line")
+            return
+        found = _ID.search(comment)
+        meta = {"id_number": found.group(1).strip(WS).replace("\\]", "]") if found else "",
+                "tags": tuple(t for t in (raw.strip(WS).replace("\\]", "]") for raw in _TAGS.findall(comment)) if t)}
+        question = self.question(lo, hi, line)
+        if question is not None:
+            self.result.questions.append(replace(question, **meta))
+
+    def question(self, lo: int, hi: int, line: int) -> ImportedQuestion | None:
+        src, name, p = self.src, "", lo
+        if src.startswith("::", p):
+            end = src.find("::", p + 2, hi)
+            if end < 0:
+                self.warn(line, "'::' opens a question name that is never closed: the question is named after its text")
+                p += 2
+            else:
+                name, p = self.unescape(src[p + 2:end]).strip(WS), end + 2
+            p = self.strip(p, hi)[0]
+        op, cl = src.find("{", p, hi), src.find("}", p, hi)
+        if op < 0 and cl < 0:
+            hint = " (did you mean $CATEGORY:? it is case-sensitive)" \
+                if src[lo:hi].upper().startswith("$CATEGORY:") else ""
+            self.warn(line, f"a description (text with no {{...}} answers) is not imported: quizapp has no "
+                            f"description items{hint}")
+            return None
+        if op < 0 or cl < 0:
+            self.error(self.line_at(max(op, cl)), "Could not find {...} around answers (a '{' or '}' is missing; "
+                                                  "write a literal brace as \\{ or \\})")
+            return None
+        if cl < op:
+            self.error(self.line_at(cl), "a '}' comes before the '{' of the answer block: write a literal } as \\}")
+            return None
+        self.check_merged(lo, cl, hi)
+        a_lo, a_hi = self.strip(op + 1, cl)
+        g = src.rfind("####", a_lo, a_hi)  # general feedback: after the *last* ####, removed before typing
+        gf_raw = src[g + 4:a_hi] if g >= 0 else ""
+        if g >= 0:
+            a_lo, a_hi = self.strip(a_lo, g)
+        # If the text does not end with the block, the block becomes a blank: a missing-word question.
+        blank = "" if src[hi - 1] == "}" else "_____"
+        text, fmt = self.part(src[p:op] + blank + src[cl + 1:hi], "moodle", line)
+        general_feedback = self.part(gf_raw, fmt, line)[0]
+        block, block_line = src[a_lo:a_hi], self.line_at(op)
+        if not block:
+            self.warn(line, "essay questions are not imported: quizapp has no essay grading")
+            return None
+        errors_before = len(self.result.errors)
+        if block[0] == "#":
+            qtype, read = "numerical", self.numerical(a_lo, a_hi, fmt, block_line)
+        elif "~" in block:
+            qtype, read = "multichoice", self.multichoice(a_lo, a_hi, fmt, block_line)
+        elif "=" in block and "->" in block:
+            qtype, read = "matching", self.matching(a_lo, a_hi, fmt, block_line)
+        else:
+            h = block.find("#")
+            check = block[:h].strip(WS) if h > 0 else block
+            if check in _TF:  # case-sensitive, as in Moodle
+                qtype, read = "truefalse", self.truefalse(a_lo, a_hi, fmt, block_line)
+            else:
+                if check.upper() in _TF:
+                    self.warn(block_line, f"{{{self.unescape(check)}}} is read as a short answer, not true/false "
+                                          f"(Moodle is case-sensitive): did you mean {{{check.upper()}}}?")
+                qtype, read = "shortanswer", self.shortanswer(a_lo, a_hi, fmt, block_line)
+        fields, answer_lines = read
+        answers = []
+        for answer, answer_line in zip(fields.get("answers", ()), answer_lines, strict=True):
+            grade = snap_fraction(answer.fraction)
+            if grade is None:
+                self.error(answer_line, f"the weight %{answer.fraction * 100:.10g}% is not one of Moodle's grades "
+                                        "(100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, "
+                                        "16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0 or minus one of them)")
+            answers.append(replace(answer, fraction=answer.fraction if grade is None else grade))
+        if len(self.result.errors) > errors_before:
+            return None
+        if answers:
+            fields["answers"] = tuple(answers)
+        return ImportedQuestion(qtype=qtype, name=name or default_name(text), text=text, line=line, text_format=fmt,
+                                category=self.category, general_feedback=general_feedback, **fields)
+
+    def check_merged(self, lo: int, cl: int, hi: int) -> None:
+        """Warn when a chunk looks like two questions run together for lack of a blank line."""
+        src, hits = self.src, []
+        for start in self.starts:
+            if start > lo:
+                eol = src.find("\n", start)
+                eol = len(src) if eol < 0 else eol
+                if (src.startswith("::", start) and src.find("::", start + 2, eol) >= 0) \
+                        or src.startswith("$CATEGORY:", start):
+                    hits.append(start)
+        brace, stray = src.find("{", cl + 1, hi), src.find("}", cl + 1, hi)
+        if brace >= 0:
+            hits.append(brace)
+        if hits:
+            self.warn(self.line_at(min(hits)), "this line looks like the start of another question (a second "
+                                               "::name::, answer block or $CATEGORY): Moodle reads everything up "
+                                               "to the next blank line as ONE question; separate questions with a "
+                                               "blank line")
+        if stray >= 0 and (brace < 0 or stray < brace):
+            self.warn(self.line_at(stray), "a '}' after the answer block: the block ended at the first '}' (an "
+                                           "unescaped } inside an answer?); write a literal } as \\}")
+
+    # -- question types --------------------------------------------------------------------------
+    def multichoice(self, lo: int, hi: int, fmt: str, line: int) -> tuple[dict[str, Any], list[int]]:
+        src = self.src
+        single = "=" in src[lo:hi]  # any '=' makes it single-answer (radio buttons)
+        pieces = self.pieces(lo, hi, "~", "=", line, lead=True)
+        if len(pieces) < 2:
+            self.error(line, "not enough answers for this question type (multiple choice needs at least 2)")
+        answers, lines = [], []
+        for s, e in pieces:
+            answer_line = self.line_at(s)
+            if src.startswith("=", s):
+                weight, s = 1.0, s + 1
+                after = self.strip(s, e)[0]
+                if _WEIGHT.match(src, after, e):  # Moodle never reads a weight after '='
+                    self.warn(answer_line, f"'={self.unescape(src[after:e])}': an = answer is always 100% and the "
+                                           "weight after = stays in the answer text; write ~%50%... for partial credit")
+            else:
+                weight, s = self.weight(s, e, answer_line, 0.0)
+            raw, feedback = self.comment(s, e)
+            answer = Answer(self.part(raw, fmt, answer_line)[0], weight, self.part(feedback, fmt, answer_line)[0])
+            if not answer.text:
+                self.warn(answer_line, "an empty answer (two separators in a row?)")
+            answers.append(answer)
+            lines.append(answer_line)
+        positive = [a.fraction for a in answers if a.fraction > 0]
+        if pieces and not positive:
+            self.warn(line, "no answer earns any marks, so nobody can get this question right: mark the right "
+                            "answer with = (or ~%100% / ~%50% weights when several are right)")
+        elif not single and abs(sum(positive) - 1) > 0.001:
+            self.warn(line, f"the positive weights of this multiple-answer question add up to "
+                            f"{sum(positive) * 100:.6g}%, not 100%")
+        return {"single": single, "answers": tuple(answers)}, lines
+
+    def truefalse(self, lo: int, hi: int, fmt: str, line: int) -> tuple[dict[str, Any], list[int]]:
+        # {T#A#B}: A is shown for the wrong pick, B for the right one (explode('#', $answer, 3)).
+        bits = [self.part(bit, fmt, line)[0] for bit in self.src[lo:hi].split("#", 2)] + ["", ""]
+        return {"tf_answer": bits[0] in ("T", "TRUE"), "tf_feedback_wrong": bits[1],
+                "tf_feedback_right": bits[2]}, []
+
+    def shortanswer(self, lo: int, hi: int, fmt: str, line: int) -> tuple[dict[str, Any], list[int]]:
+        pieces = self.pieces(lo, hi, "=", "", line, lead=False)  # {gold}: a single answer needs no '='
+        if not pieces:
+            self.error(line, "not enough answers for this question type (a short answer needs at least 1)")
+        answers, lines = [], []
+        for s, e in pieces:
+            answer_line = self.line_at(s)
+            weight, s = self.weight(s, e, answer_line, 1.0)
+            raw, feedback = self.comment(s, e)
+            answers.append(Answer(self.part(raw, fmt, answer_line)[0], weight, self.part(feedback, fmt, answer_line)[0]))
+            lines.append(answer_line)
+        return {"answers": tuple(answers)}, lines
+
+    def matching(self, lo: int, hi: int, fmt: str, line: int) -> tuple[dict[str, Any], list[int]]:
+        src = self.src
+        pieces = self.pieces(lo, hi, "=", "", line, lead=False)
+        if len(pieces) < 2:
+            self.error(line, "not enough answers for this question type (matching needs at least 2 pairs)")
+        pairs = []
+        for s, e in pieces:
+            pair_line = self.line_at(s)
+            arrow = src.find("->", s, e)
+            if arrow < 0:
+                self.error(pair_line, f"Matching question answers are improperly formatted: "
+                                      f"'{self.unescape(src[s:e])}' has no '->'")
+                continue
+            if "#" in src[s:e]:
+                self.warn(pair_line, "'#' is not feedback in a matching question: it stays in the text")
+            # The left item goes through the format prefix; the right-hand answer does not (Moodle).
+            pairs.append(MatchPair(self.part(src[s:arrow], fmt, pair_line)[0],
+                                   self.unescape(src[arrow + 2:e]).strip(WS)))
+        if len(pieces) >= 2 and len(pairs) == len(pieces) and sum(1 for p in pairs if p.left) < 2:
+            self.warn(line, "fewer than 2 items to match (= -> X lines are only distractors)")
+        return {"pairs": tuple(pairs)}, []
+
+    def numerical(self, lo: int, hi: int, fmt: str, line: int) -> tuple[dict[str, Any], list[int]]:
+        src = self.src
+        other = src.find("~", lo + 1, hi)  # ~#feedback: shown for any other answer
+        pieces = self.pieces(lo + 1, hi if other < 0 else other, "=", "", line, lead=False)
+        if not pieces:
+            self.error(line, "No answers found in numerical question")
+        answers, lines = [], []
+        for s, e in pieces:
+            answer_line = self.line_at(s)
+            weight, s = self.weight(s, e, answer_line, 1.0)
+            raw, feedback = self.comment(s, e)
+            raw = self.split_format(raw, fmt, answer_line)[0].strip(WS)
+            dots, colon = raw.find(".."), raw.find(":")
+            if dots > 0:  # {#min..max} is stored as midpoint +- half the width
+                low, high = (self.unescape(x).strip(WS) for x in (raw[:dots], raw[dots + 2:]))
+                if not (is_numeric(low) and is_numeric(high)):
+                    self.error(answer_line, f"the range '{low}..{high}' needs two numbers (min..max)")
+                    continue
+                if float(low) > float(high):
+                    self.warn(answer_line, f"the range {low}..{high} has min above max: read as {high}..{low}")
+                middle = (float(low) + float(high)) / 2
+                value, tolerance = number_text(middle), abs(float(high) - middle)
+            else:
+                value, tol = (raw[:colon], raw[colon + 1:]) if colon > 0 else (raw, "0")
+                value, tol = self.unescape(value).strip(WS), self.unescape(tol).strip(WS)
+                if not is_numeric(tol):
+                    self.error(answer_line, f"the tolerance '{tol}' is not a number")
+                    continue
+                tolerance = abs(float(tol))
+                if not is_numeric(value) and value != "*":
+                    # Moodle's `$ans = '*'` (an assignment, not a comparison) silently accepts anything.
+                    self.warn(answer_line, f"WARNING: the numerical answer '{value}' is not a number, so Moodle "
+                                           f"turns it into '*', which accepts ANY answer for "
+                                           f"{weight * 100:.6g}% of the marks; write a number such as {{#3.14:0.01}}")
+                    value = "*"
+            answers.append(Answer(value, weight, self.part(feedback, fmt, answer_line)[0], tolerance))
+            lines.append(answer_line)
+        if other >= 0:
+            h = src.find("#", other, hi)
+            feedback = self.part(src[h + 1:hi], fmt, self.line_at(other))[0] if h >= 0 else ""
+            answers.append(Answer("*", 0.0, feedback, None))
+            lines.append(self.line_at(other))
+        return {"answers": tuple(answers)}, lines
