@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..banks import fact_bank, imported_questions, store_bank
 from ..core.bank_check import FORMATS, check_bank_text
 from ..core.bank_loader import BankError
+from ..core.formats.gift import GiftWriteError, write_gift
 from ..core.generators import generate_quiz
 from ..core.quiz_export import quiz_to_gift, quiz_to_json
 from ..extensions import db
@@ -173,12 +174,13 @@ def export_bank(slug: str, fmt: str) -> Response:
         body = quiz_to_gift(slug, EXPORT_SEED, questions) if fmt == "gift" else \
             json.dumps(quiz_to_json(slug, EXPORT_SEED, questions), indent=2, ensure_ascii=False)
     else:
-        from ..core.formats.gift import write_gift
-
         imported = imported_questions(row)
-        body = write_gift(imported) if fmt == "gift" else \
-            json.dumps({"bank": slug, "title": row.title, "questions": [q.to_dict() for q in imported]},
-                       indent=2, ensure_ascii=False)
+        try:
+            body = write_gift(imported) if fmt == "gift" else \
+                json.dumps({"bank": slug, "title": row.title, "questions": [q.to_dict() for q in imported]},
+                           indent=2, ensure_ascii=False)
+        except GiftWriteError as exc:
+            abort(422, description=f"This bank cannot be written as GIFT: {exc}. Export it as JSON instead.")
     mimetype = "text/plain" if fmt == "gift" else "application/json"
     return Response(body, mimetype=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.{fmt}"'})

@@ -240,8 +240,8 @@ def test_multichoice_without_equals_is_multiple_answer():
 
 
 def test_grade_weights_are_snapped_to_moodle_grades():
-    q = one("Q{~%33.333%a ~%66.66667%b ~%14.28571%c}")
-    assert [a.fraction for a in q.answers] == [0.3333333, 0.6666667, 0.1428571]
+    q = one("Q{~%33.333%a ~%66.66667%b ~%-14.28571%c}")
+    assert [a.fraction for a in q.answers] == [0.3333333, 0.6666667, -0.1428571]
 
 
 def test_weight_after_equals_stays_in_the_text_with_a_warning():
@@ -461,7 +461,7 @@ def test_every_error_is_reported_and_good_questions_are_still_read():
 def test_second_name_without_a_blank_line_warns():
     result = parse_gift("::Q1:: What?\n{=a ~b}\n::Q2:: Who?{=c ~d}")
     assert has(result.warnings, 3, "another question")
-    assert len(result.questions) == 1 and result.questions[0].text == "What?\n::Q2:: Who?{=c ~d}"
+    assert len(result.questions) == 1 and result.questions[0].text == "What?\n\n::Q2:: Who?{=c ~d}"
 
 
 def test_second_answer_block_without_a_blank_line_warns():
@@ -535,12 +535,11 @@ def test_realistic_file():
         "$course$/top/Logic", True, "Yes.", "No, it does.")
     assert tf.text == "The sun rises in the east.\n::Oops:: Missing blank line above {FALSE}"
     assert lower.qtype == "shortanswer"
-    assert missing.line == 40
+    assert missing.line == 35
     assert [(w.line, w.message.split(":")[0]) for w in result.warnings] == [
-        (35, "this line looks like the start of another question (a second "),
-        (35, "a '}' after the answer block"),
-        (37, "essay questions are not imported"),
-        (39, "{true} is read as a short answer, not true/false (Moodle is case-sensitive)")]
+        (29, "this line looks like the start of another question (a second "),
+        (31, "essay questions are not imported"),
+        (33, "{true} is read as a short answer, not true/false (Moodle is case-sensitive)")]
 
 
 # -- the writer ---------------------------------------------------------------------------------------
@@ -559,7 +558,8 @@ def roundtrip(questions: list[ImportedQuestion]) -> ParseResult:
 def test_writer_layout_is_moodle_like():
     text = write_gift([q_(answers=(A("a", 1.0, "yes"), A("b", 0.0), A("c", 0.3333333))),
                        q_(qtype="truefalse", tf_answer=False, tf_feedback_right="r", category="top/x"),
-                       q_(qtype="numerical", answers=(A("3.14", 1.0, "", 0.01), A("*", 0.0, "no", None)))])
+                       q_(qtype="numerical", category="top/x",
+                          answers=(A("3.14", 1.0, "", 0.01), A("*", 0.0, "no", None)))])
     assert text == ("::N:: T{\n\t=a#yes\n\t~b\n\t~%33.33333%c\n}\n\n$CATEGORY: top/x\n\n"
                     "::N:: T{FALSE##r}\n\n::N:: T{#\n\t=%100%3.14:0.01\n\t~#no\n}\n")
 
@@ -571,8 +571,13 @@ def test_writer_escapes_special_characters_and_newlines():
 
 
 def test_writer_protects_texts_that_look_like_syntax():
-    roundtrip([q_(name="", text="// not a comment", answers=(A("[html]a", 1.0, "[plain]f"), A("%50%b", 0.0))),
-               q_(name="", text="$CATEGORY: no", qtype="truefalse", tf_answer=True),
+    nameless = [q_(name="", text="// not a comment", answers=(A("a", 1.0), A("b", 0.0))),
+                q_(name="", text="$CATEGORY: no", qtype="truefalse", tf_answer=True),
+                q_(name="", text="::x:: y", qtype="truefalse", tf_answer=True)]
+    assert write_gift(nameless[1:2]) == "[moodle]$CATEGORY\\: no{TRUE}\n"
+    result = parse_gift(write_gift(nameless))
+    assert [(q.name, q.text) for q in result.questions] == [(q.text, q.text) for q in nameless]
+    roundtrip([q_(text="// not a comment", answers=(A("[html]a", 1.0, "[plain]f"), A("%50%b", 0.0))),
                q_(text="[markdown]x", text_format="html", qtype="matching",
                   pairs=(MatchPair("[html]l", "[r]"), MatchPair("", "d"))),
                q_(single=True, answers=(A("%x", 1.0), A("y", 1.0))),
@@ -580,7 +585,9 @@ def test_writer_protects_texts_that_look_like_syntax():
 
 
 def test_writer_category_back_to_default():
-    result = roundtrip([q_(category="top/a"), q_(category=""), q_(category="top/b\nc:d")])
+    two = (A("a", 1.0), A("b", 0.0))
+    result = roundtrip([q_(category="top/a", answers=two), q_(category="", answers=two),
+                        q_(category="top/b\nc:d", answers=two)])
     assert [q.category for q in result.questions] == ["top/a", "", "top/b\nc:d"]
 
 
@@ -601,7 +608,7 @@ def test_writer_ids_tags_and_every_truefalse_feedback_combination():
     roundtrip(questions)
 
 
-def test_writer_skips_nothing_but_essays_and_descriptions_are_not_read_back():
+def test_writer_writes_essays_and_descriptions_which_are_not_read_back():
     text = write_gift([q_(qtype="essay", general_feedback="notes"), q_(qtype="description")])
     assert text == "::N:: T{####notes}\n\n::N:: T\n"
     result = parse_gift(text)

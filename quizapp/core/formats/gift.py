@@ -381,7 +381,8 @@ class _Reader:
             answer_line = self.line_at(s)
             weight, s = self.weight(s, e, answer_line, 1.0)
             raw, feedback = self.comment(s, e)
-            answers.append(Answer(self.part(raw, fmt, answer_line)[0], weight, self.part(feedback, fmt, answer_line)[0]))
+            text, feedback = self.part(raw, fmt, answer_line)[0], self.part(feedback, fmt, answer_line)[0]
+            answers.append(Answer(text, weight, feedback))
             lines.append(answer_line)
         return {"answers": tuple(answers)}, lines
 
