@@ -11,22 +11,16 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..config import MAX_UPLOAD_BYTES
 from ..core.bank_check import FORMATS
+from ..quiz.forms import MultiCheckboxField
 
 UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken"]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UploadForm(FlaskForm):
