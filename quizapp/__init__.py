@@ -48,4 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp):
         app.register_blueprint(blueprint)
     register_commands(app)
+    if app.config.get("BENCH_ENDPOINTS"):
+        from .bench import bp as bench_bp  # baseline endpoints for benchmarks/, never on in production
+
+        app.register_blueprint(bench_bp)
     return app

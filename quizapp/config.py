@@ -44,6 +44,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours; the token is still per session
+        "BENCH_ENDPOINTS": os.environ.get("QUIZAPP_BENCH_ENDPOINTS") == "1",
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = secret_key(instance_path)
