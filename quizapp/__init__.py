@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from . import database, errors, templating
+    from . import database, errors, security, templating
     from .auth import bp as auth_bp
     from .cards import bp as cards_bp
     from .cli import register_commands
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     database.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp):
         app.register_blueprint(blueprint)

@@ -19,6 +19,7 @@ from .core.bank_loader import BankError
 from .core.cards import TOPICS, topic_titles
 from .core.deck_export import deck_csv, write_apkg
 from .core.generators import generate_quiz
+from .core.passwords import password_problems
 from .core.questions import KINDS
 from .core.quiz_export import quiz_to_gift, quiz_to_json
 from .extensions import db
@@ -106,8 +107,9 @@ def create_user(username: str, instructor: bool, display_name: str | None) -> No
         raise click.ClickException(f"A user named '{username}' already exists.")
     password = os.environ.get(PASSWORD_ENV) or click.prompt("Password", hide_input=True,
                                                             confirmation_prompt=True)
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException(" ".join(problems))
     user = User(username=username, display_name=display_name or username, is_instructor=instructor)
     user.set_password(password)
     db.session.add(user)

@@ -45,6 +45,9 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for hours; the token is still per session
         "BENCH_ENDPOINTS": os.environ.get("QUIZAPP_BENCH_ENDPOINTS") == "1",
+        # Behind HTTPS: Secure cookies and HSTS. Behind N reverse proxies: trust N X-Forwarded-* hops.
+        "HTTPS": os.environ.get("QUIZAPP_HTTPS") == "1",
+        "PROXY_COUNT": int(os.environ.get("QUIZAPP_PROXY_COUNT", "0") or 0),
     }
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = secret_key(instance_path)

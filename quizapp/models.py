@@ -250,3 +250,16 @@ class ReviewLog(db.Model):
     duration_ms: Mapped[int | None]
     state_before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LoginFailure(db.Model):
+    """A failed log-in, counted per account and per address to throttle password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),
+                      Index("ix_login_failures_address_time", "address", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]

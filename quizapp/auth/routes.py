@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db, login_manager
 from ..models import User
 from ..owner import GUEST_KEY
+from ..security import clear_failures, lockout_remaining, record_failure
 from . import bp
 from .forms import LoginForm, ProfileForm, RegisterForm
 from .service import adopt_guest_work
@@ -56,10 +57,19 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        wait = lockout_remaining(form.username.data, address)
+        if wait is not None:
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            form.password.errors = [f"Too many failed log-ins. For your safety, log-ins for this account are "
+                                    f"paused: try again in {minutes} minute{'s' if minutes != 1 else ''}."]
+            return render_template("auth/login.html", form=form), 429
         user = db.session.execute(select(User).filter_by(username=form.username.data)).scalar_one_or_none()
         if user is None or not user.check_password(form.password.data):
+            record_failure(form.username.data, address)
             form.password.errors = ["Wrong username or password."]
         else:
+            clear_failures(form.username.data)
             adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
             flash(f"Logged in as {user.display_name}.", "success")
