@@ -1,0 +1,333 @@
+"""Validating a whole fact bank, section by section, into a :class:`FactBank`."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from typing import Any
+
+from .bank import (
+    DEFAULT_PROMPTS,
+    DEFAULT_TERMS,
+    PROMPT_FIELDS,
+    Application,
+    Card,
+    Category,
+    Dimension,
+    Document,
+    FactBank,
+    Item,
+    Method,
+    Modality,
+    Note,
+    Organization,
+    ProCon,
+    Source,
+    Statement,
+)
+from .bank_fields import BankError, FieldChecker
+
+FORMAT = "quizapp-factbank/1"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CARD_TOPICS = ("models", "applications", "methods", "dimensions", "faq")
+TOP_LEVEL_KEYS = {
+    "format", "slug", "title", "description", "terms", "prompts", "documents", "categories",
+    "organizations", "modalities", "methods", "items", "applications", "dimensions",
+    "differences", "similarities", "pros_cons", "statements", "cards",
+}
+
+
+class BankValidator(FieldChecker):
+    # -- the whole bank ------------------------------------------------------
+    def build(self, data: Any) -> FactBank:
+        if not isinstance(data, dict):
+            raise BankError([f"{self.filename}: the file must be a YAML mapping with format, slug, title, ..."])
+        for key in data:
+            if key not in TOP_LEVEL_KEYS:
+                self.error("", f"unknown top-level key '{key}'", data)
+        fmt = data.get("format")
+        if fmt != FORMAT:
+            self.error("format", f"must be '{FORMAT}', not {fmt!r}", data)
+        slug = self.text(data, "slug", "")
+        if slug and not SLUG_RE.match(slug):
+            self.error("slug", f"'{slug}' must be lower-case letters, digits and single '-'", data)
+        title = self.text(data, "title", "")
+        description = self.text(data, "description", "", required=False)
+
+        documents = self._documents(data)
+        self.document_files = {d.file for d in documents}
+        terms = self._terms(data)
+        prompts = self._prompts(data)
+        categories = self._categories(data)
+        cat_ids = {c.id for c in categories}
+        organizations = self._organizations(data)
+        modalities = self._simple(data, "modalities", Modality)
+        methods = self._methods(data, cat_ids)
+        items = self._items(data, cat_ids, {o.id for o in organizations}, {m.id for m in modalities},
+                            {m.id for m in methods})
+        applications = self._applications(data, cat_ids)
+        dimensions = self._dimensions(data, cat_ids)
+        differences = self._notes(data, "differences")
+        similarities = self._notes(data, "similarities")
+        pros_cons = self._pros_cons(data, cat_ids)
+        statements = self._statements(data)
+        cards = self._cards(data)
+        if self.problems:
+            raise BankError(self.problems)
+        return FactBank(
+            slug=slug, title=title, description=description, documents=documents,
+            categories=categories, organizations=organizations, modalities=modalities,
+            methods=methods, items=items, applications=applications, dimensions=dimensions,
+            differences=differences, similarities=similarities, pros_cons=pros_cons,
+            statements=statements, cards=cards, terms=terms, prompts=prompts,
+        )
+
+    def _documents(self, data: dict) -> tuple[Document, ...]:
+        docs = []
+        for where, entry in self.entries(data, "documents"):
+            if self.fields(entry, where, {"file", "title"}):
+                docs.append((where, entry, Document(self.text(entry, "file", where), self.text(entry, "title", where))))
+        if "documents" not in data:
+            self.error("documents", "is required: list the documents that entries cite", data)
+        self.unique([(w, e, d.file) for w, e, d in docs], "file")
+        return tuple(d for _, _, d in docs)
+
+    def _terms(self, data: dict) -> dict[str, str]:
+        terms = dict(DEFAULT_TERMS)
+        value = data.get("terms") or {}
+        if self.fields(value, "terms", set(DEFAULT_TERMS)):
+            for key in value:
+                if key in DEFAULT_TERMS:
+                    terms[key] = self.text(value, key, "terms")
+        return terms
+
+    def _prompts(self, data: dict) -> dict[str, str]:
+        prompts = dict(DEFAULT_PROMPTS)
+        value = data.get("prompts") or {}
+        if not self.fields(value, "prompts", set(DEFAULT_PROMPTS)):
+            return prompts
+        for key in value:
+            if key not in DEFAULT_PROMPTS:
+                continue
+            template = self.text(value, key, "prompts")
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+            except ValueError as exc:
+                self.error("prompts", f"{key} is not a valid template: {exc}", value)
+                continue
+            unknown = names - PROMPT_FIELDS[key]
+            if unknown:
+                allowed = ", ".join("{" + n + "}" for n in sorted(PROMPT_FIELDS[key]))
+                self.error("prompts", f"{key} uses unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})",
+                           value)
+            prompts[key] = template
+        return prompts
+
+    def _categories(self, data: dict) -> tuple[Category, ...]:
+        raw = []
+        for where, entry in self.entries(data, "categories"):
+            where = self.named(where, entry, "id")
+            if self.fields(entry, where, {"id", "name", "parent", "definition", "exclusive_label",
+                                          "application_label", "source"}):
+                raw.append((where, entry))
+        if not raw:
+            self.error("categories", "at least two categories are needed for a comparison", data)
+        ids = {str(e.get("id")) for _, e in raw}
+        parents = {str(e.get("id")): e.get("parent") for _, e in raw}
+        has_children = {str(p) for p in parents.values() if p is not None}
+        categories = []
+        for where, entry in raw:
+            cid = self.ident(entry, "id", where)
+            parent = self.ref(entry, "parent", where, ids, "category", required=False)
+            if parent == cid:
+                self.error(where, "parent must not be the category itself", entry)
+            elif parent is not None and self._cycle(cid, parents):
+                self.error(where, f"parent '{parent}' makes a cycle of subsets", entry)
+            name = self.text(entry, "name", where)
+            exclusive = self.text(entry, "exclusive_label", where, required=False)
+            if cid in has_children and not exclusive:
+                self.error(where, "exclusive_label is required because the category has subcategories "
+                           "(a phrase true of its members outside those subcategories)", entry)
+            exclusive = exclusive or name
+            categories.append(Category(
+                id=cid, name=name, parent=parent,
+                definition=self.text(entry, "definition", where, required=False),
+                exclusive_label=exclusive,
+                application_label=self.text(entry, "application_label", where, required=False) or exclusive,
+                source=self.source(entry, where),
+            ))
+        for attribute in ("id", "exclusive_label", "application_label"):
+            self.unique([(w, e, getattr(c, attribute)) for (w, e), c in zip(raw, categories, strict=True)], attribute)
+        return tuple(categories)
+
+    @staticmethod
+    def _cycle(start: str, parents: dict[str, Any]) -> bool:
+        seen = {start}
+        current = parents.get(start)
+        while current is not None:
+            current = str(current)
+            if current in seen:
+                return True
+            seen.add(current)
+            current = parents.get(current)
+        return False
+
+    def _organizations(self, data: dict) -> tuple[Organization, ...]:
+        raw = [(self.named(w, e, "id"), e) for w, e in self.entries(data, "organizations")]
+        raw = [(w, e) for w, e in raw if self.fields(e, w, {"id", "name", "part_of", "source"})]
+        ids = {str(e.get("id")) for _, e in raw}
+        parents = {str(e.get("id")): e.get("part_of") for _, e in raw}
+        orgs = []
+        for where, entry in raw:
+            oid = self.ident(entry, "id", where)
+            part_of = self.ref(entry, "part_of", where, ids, "organization", required=False)
+            if part_of is not None and self._cycle(oid, parents):
+                self.error(where, f"part_of '{part_of}' makes a cycle", entry)
+            orgs.append(Organization(oid, self.text(entry, "name", where), part_of, self.source(entry, where)))
+        self.unique([(w, e, o.id) for (w, e), o in zip(raw, orgs, strict=True)], "id")
+        self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs, strict=True)], "name")
+        return tuple(orgs)
+
+    def _simple(self, data: dict, key: str, cls: Callable[..., Any]) -> tuple[Any, ...]:
+        out = []
+        for where, entry in self.entries(data, key):
+            where = self.named(where, entry, "id")
+            if self.fields(entry, where, {"id", "name", "source"}):
+                out.append((where, entry, cls(self.ident(entry, "id", where), self.text(entry, "name", where),
+                                              self.source(entry, where))))
+        self.unique([(w, e, o.id) for w, e, o in out], "id")
+        self.unique([(w, e, o.name) for w, e, o in out], "name")
+        return tuple(o for _, _, o in out)
+
+    def _methods(self, data: dict, cat_ids: set[str]) -> tuple[Method, ...]:
+        out = []
+        for where, entry in self.entries(data, "methods"):
+            where = self.named(where, entry, "id")
+            if not self.fields(entry, where, {"id", "name", "used_by", "description", "source"}):
+                continue
+            used_by = self.ref_list(entry, "used_by", where, cat_ids, "category")
+            if not used_by:
+                self.error(where, "used_by must name at least one category", entry)
+            out.append((where, entry, Method(
+                self.ident(entry, "id", where), self.text(entry, "name", where), used_by,
+                self.text(entry, "description", where, required=False), self.source(entry, where))))
+        self.unique([(w, e, m.id) for w, e, m in out], "id")
+        self.unique([(w, e, m.name) for w, e, m in out], "name")
+        return tuple(m for _, _, m in out)
+
+    def _items(self, data: dict, cats: set[str], orgs: set[str], mods: set[str], meths: set[str]) -> tuple[Item, ...]:
+        out = []
+        for where, entry in self.entries(data, "items"):
+            where = self.named(where, entry)
+            if not self.fields(entry, where, {"name", "category", "organization", "modality", "method",
+                                              "related_methods", "source", "attribute_sources"}):
+                continue
+            method = self.ref(entry, "method", where, meths, "method", required=False)
+            related = self.ref_list(entry, "related_methods", where, meths, "method")
+            if method is not None and method in related:
+                self.error(where, f"related_methods must not repeat the method '{method}'", entry)
+            attr_sources: dict[str, Source] = {}
+            extra = entry.get("attribute_sources") or {}
+            if self.fields(extra, f"{where}: attribute_sources", {"organization", "method", "modality"}):
+                for key in extra:
+                    if key in {"organization", "method", "modality"}:
+                        attr_sources[key] = self.source(extra, f"{where}: attribute_sources", key)
+            out.append((where, entry, Item(
+                name=self.text(entry, "name", where),
+                category=self.ref(entry, "category", where, cats, "category", required=True) or "",
+                organization=self.ref(entry, "organization", where, orgs, "organization", required=False),
+                modality=self.ref_list(entry, "modality", where, mods, "modality"),
+                method=method, related_methods=related,
+                source=self.source(entry, where), attribute_sources=attr_sources,
+            )))
+        self.unique([(w, e, i.name.casefold()) for w, e, i in out], "name")
+        return tuple(i for _, _, i in out)
+
+    def _applications(self, data: dict, cats: set[str]) -> tuple[Application, ...]:
+        out = []
+        for where, entry in self.entries(data, "applications"):
+            where = self.named(where, entry)
+            if self.fields(entry, where, {"name", "category", "explanation", "source"}):
+                out.append((where, entry, Application(
+                    self.text(entry, "name", where),
+                    self.ref(entry, "category", where, cats, "category", required=True) or "",
+                    self.text(entry, "explanation", where, required=False),
+                    self.source(entry, where))))
+        self.unique([(w, e, a.name.casefold()) for w, e, a in out], "name")
+        return tuple(a for _, _, a in out)
+
+    def _dimensions(self, data: dict, cats: set[str]) -> tuple[Dimension, ...]:
+        out = []
+        for where, entry in self.entries(data, "dimensions"):
+            where = self.named(where, entry)
+            if not self.fields(entry, where, {"name", "values", "shared", "source"}):
+                continue
+            values = entry.get("values")
+            clean: dict[str, str] = {}
+            if not isinstance(values, dict):
+                self.error(where, "values must map every category id to its value", entry)
+            else:
+                for key in values:
+                    if str(key) not in cats:
+                        self.error(where, f"values has '{key}', which is not a declared category", entry)
+                for cid in sorted(cats - {str(k) for k in values}):
+                    self.error(where, f"values has no value for category '{cid}'", entry)
+                clean = {str(k): self.text(values, k, f"{where}: values") for k in values}
+            shared = entry.get("shared", False)
+            if not isinstance(shared, bool):
+                self.error(where, "shared must be true or false", entry)
+                shared = False
+            elif not shared and len(set(clean.values())) != len(clean):
+                self.error(where, "two categories have the same value; mark the dimension shared: true", entry)
+            out.append((where, entry, Dimension(self.text(entry, "name", where), clean, shared,
+                                                self.source(entry, where))))
+        self.unique([(w, e, d.name.casefold()) for w, e, d in out], "name")
+        return tuple(d for _, _, d in out)
+
+    def _notes(self, data: dict, key: str) -> tuple[Note, ...]:
+        out = []
+        for where, entry in self.entries(data, key):
+            where = self.named(where, entry, "title")
+            if self.fields(entry, where, {"title", "text", "source"}):
+                out.append(Note(self.text(entry, "title", where), self.text(entry, "text", where),
+                                self.source(entry, where)))
+        return tuple(out)
+
+    def _pros_cons(self, data: dict, cats: set[str]) -> tuple[ProCon, ...]:
+        out = []
+        for where, entry in self.entries(data, "pros_cons"):
+            if not self.fields(entry, where, {"category", "kind", "text", "source"}):
+                continue
+            kind = self.text(entry, "kind", where)
+            if kind and kind not in ("pro", "con"):
+                self.error(where, f"kind '{kind}' must be 'pro' or 'con'", entry)
+            out.append(ProCon(self.ref(entry, "category", where, cats, "category", required=True) or "",
+                              kind, self.text(entry, "text", where), self.source(entry, where)))
+        return tuple(out)
+
+    def _statements(self, data: dict) -> tuple[Statement, ...]:
+        out = []
+        for where, entry in self.entries(data, "statements"):
+            if not self.fields(entry, where, {"text", "answer", "explanation", "source"}):
+                continue
+            answer = entry.get("answer")
+            if not isinstance(answer, bool):
+                self.error(where, f"answer must be true or false, not {answer!r}", entry)
+            out.append((where, entry, Statement(self.text(entry, "text", where), bool(answer),
+                                                self.text(entry, "explanation", where), self.source(entry, where))))
+        self.unique([(w, e, s.text.casefold()) for w, e, s in out], "text")
+        return tuple(s for _, _, s in out)
+
+    def _cards(self, data: dict) -> tuple[Card, ...]:
+        out = []
+        for where, entry in self.entries(data, "cards"):
+            if not self.fields(entry, where, {"front", "back", "topic", "source"}):
+                continue
+            topic = self.text(entry, "topic", where, required=False, default="faq")
+            if topic not in CARD_TOPICS:
+                self.error(where, f"topic '{topic}' must be one of: {', '.join(CARD_TOPICS)}", entry)
+            out.append(Card(self.text(entry, "front", where), self.text(entry, "back", where), topic,
+                            self.source(entry, where)))
+        return tuple(out)
+
