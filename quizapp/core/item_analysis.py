@@ -241,7 +241,7 @@ def _quiz_stats(totals: list[float], p: int, sum_of_mark_variance: float, max_to
             m4 = math.fsum(v**4 for v in d) / s
             k2 = s * m2 / (s - 1)
             k3 = s * s * m3 / ((s - 1) * (s - 2))
-            if k2 != 0:
+            if k2 > 1e-12:  # below this the totals only differ by float noise: treat as no variance
                 skewness = k3 / k2**1.5
                 if s > 3:
                     k4 = s * s * ((s + 1) * m4 - 3 * (s - 1) * m2 * m2) / ((s - 1) * (s - 2) * (s - 3))
