@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .extensions import db
@@ -27,6 +28,16 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         return render_template("error.html", code=code, title=error.name, message=error.description), code
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+        db.session.rollback()
+        if "database is locked" in str(error):
+            app.logger.warning("SQLite stayed locked past the busy timeout: %s", error)
+            return render_template("error.html", code=503, title="Busy, please retry",
+                                   message="The server is very busy right now. Nothing was saved; please "
+                                           "try again in a moment."), 503, {"Retry-After": "2"}
+        return server_error(error)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> tuple[str, int]:

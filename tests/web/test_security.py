@@ -180,3 +180,16 @@ def test_guest_attempts_are_kept_apart_from_other_guests(app: Flask):
     assert second.get(f"/quiz/{attempt_id}").status_code == 404
     with app.app_context():
         assert db.session.get(QuizAttempt, attempt_id).guest_token
+
+
+def test_a_locked_sqlite_database_gives_503_with_retry_after(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    from sqlalchemy.exc import OperationalError
+
+    def locked(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("quizapp.quiz.routes.start_attempt", locked)
+    response = app.test_client().post("/quiz/", data={"bank": "llm-vs-genai", "kinds": ["classify"], "length": 5,
+                                                      "feedback": "end"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert "Nothing was saved" in response.get_data(as_text=True)
