@@ -214,12 +214,16 @@ class CardState(db.Model):
         UniqueConstraint("guest_token", "card_id"),
         Index("ix_card_states_user_due", "user_id", "due"),
         Index("ix_card_states_guest_due", "guest_token", "due"),
+        # The review queue reads one learner's states in one deck (benchmarks/scaling.py found the bank_id
+        # index alone made it scan every learner's cards).
+        Index("ix_card_states_user_bank", "user_id", "bank_id"),
+        Index("ix_card_states_guest_bank", "guest_token", "bank_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     guest_token: Mapped[str | None] = mapped_column(String(64))
-    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
     card_id: Mapped[str] = mapped_column(String(80))
     state: Mapped[int]
     step: Mapped[int | None]
