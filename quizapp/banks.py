@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .core.bank import FactBank
-from .core.bank_check import BankCheck, check_bank_text, read_questions
+from .core.bank_check import BankCheck, check_bank_text, fit_filename, read_questions
 from .core.bank_loader import BankError, load_bank_text
 from .core.imported import ImportedQuestion
 from .extensions import db
@@ -76,7 +76,8 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
         row.version += 1
         row.deleted_at = None
     description = check.factbank.description if check.factbank else f"{check.summary()} ({filename})"
-    row.title, row.description, row.format, row.filename = check.title, description, check.format, filename
+    row.title, row.description, row.format, row.filename = check.title, description, check.format, \
+        fit_filename(filename)
     row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
     db.session.commit()
     return LoadResult(check, status, row)

@@ -26,6 +26,7 @@ from .extensions import db
 from .models import User
 
 PASSWORD_ENV = "QUIZAPP_PASSWORD"
+MAX_NAME = 64  # users.username and users.display_name
 
 
 def _load(path: Path, fmt: str | None = None, slug: str | None = None, title: str | None = None) -> None:
@@ -103,6 +104,9 @@ def check_bank(path: Path, fmt: str | None, output: str) -> None:
 @with_appcontext
 def create_user(username: str, instructor: bool, display_name: str | None) -> None:
     """Create an account. The password is read from $QUIZAPP_PASSWORD if set, else asked for."""
+    for label, value in (("username", username), ("display name", display_name or "")):
+        if len(value) > MAX_NAME:
+            raise click.ClickException(f"The {label} is {len(value)} characters; at most {MAX_NAME}.")
     if db.session.execute(select(User).filter_by(username=username)).scalar_one_or_none():
         raise click.ClickException(f"A user named '{username}' already exists.")
     password = os.environ.get(PASSWORD_ENV) or click.prompt("Password", hide_input=True,

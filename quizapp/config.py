@@ -39,6 +39,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
     config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
+        # A restarted database server must not cost one failed request per pooled connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -1,18 +1,29 @@
 """Shared fixtures, after Flask's tutorial: app, client, runner and an auth helper.
 
-Every test gets its own real SQLite file, created through the real migrations.
+Every test gets its own real database, created through the real migrations: a SQLite file in
+the test's temporary folder, or, when ``TEST_DATABASE_URL`` names a PostgreSQL server
+(``postgresql+psycopg://postgres@127.0.0.1:5432/test``), a schema of its own in that database
+(``search_path`` set in the URL), dropped after the test. Tests that touch the database are
+marked ``database``; ``make test`` runs them a second time on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from quizapp import MIGRATIONS_DIR, create_app
 from quizapp.banks import bundled_bank_files, store_bank_file
@@ -21,6 +32,181 @@ REPO = Path(__file__).resolve().parents[1]
 BANK_DIR = REPO / "question_bank"
 DEFAULT_BANK = BANK_DIR / "llm-vs-genai.yaml"
 SECOND_BANK = BANK_DIR / "sql-vs-nosql.yaml"
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip() or None
+EXAMPLE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_NOT_SET = (f"TEST_DATABASE_URL is not set: to run this on PostgreSQL too, "
+                    f"TEST_DATABASE_URL={EXAMPLE_URL} pytest (see README)")
+# Names of the per-test schemas and the e2e database: the pid keeps concurrent runs apart.
+SCHEMA_PREFIX = "quizapp_test_"
+_schema_numbers = itertools.count(1)
+# Fixtures that put a test on the database (``database`` is tests/reliability's, for its gunicorn servers).
+DATABASE_FIXTURES = {"database_url", "postgres_url", "e2e_database", "database"}
+
+
+def _shown(url: str | URL) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def postgres_unreachable(url: str) -> str:
+    return f"PostgreSQL at {_shown(url)} is not reachable: start it or unset TEST_DATABASE_URL (see README)"
+
+
+def admin_engine(url: str | URL) -> Engine:
+    """An autocommit engine without a pool, for creating and dropping schemas and databases."""
+    return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
+                         connect_args={"connect_timeout": 5})
+
+
+@cache
+def _postgres_problem(url: str) -> str | None:
+    """Why the server at ``url`` cannot be used (asked once per session), or None."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return f"TEST_DATABASE_URL must be a PostgreSQL URL such as {EXAMPLE_URL}, not {_shown(url)}"
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return postgres_unreachable(url)
+    finally:
+        engine.dispose()
+    _drop_stale(url, "schema")
+    _drop_stale(url, "database")
+    return None
+
+
+def require_postgres() -> str:
+    """``TEST_DATABASE_URL``, or skip the test saying how to get one."""
+    if TEST_DATABASE_URL is None:
+        pytest.skip(POSTGRES_NOT_SET)
+    problem = _postgres_problem(TEST_DATABASE_URL)
+    if problem:
+        pytest.skip(problem)
+    return TEST_DATABASE_URL
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _drop_stale(url: str, kind: str) -> None:
+    """Drop schemas (or databases) left behind by earlier runs that were killed before cleaning up."""
+    query = ("SELECT nspname FROM pg_namespace WHERE nspname LIKE :like" if kind == "schema"
+             else "SELECT datname FROM pg_database WHERE datname LIKE :like")
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            names = connection.execute(text(query), {"like": f"{SCHEMA_PREFIX}%"}).scalars().all()
+            for name in names:
+                match = re.fullmatch(rf"{SCHEMA_PREFIX}(?:e2e_)?(\d+)(?:_\w+)?", name)
+                if not match or _pid_alive(int(match.group(1))):
+                    continue
+                in_use = connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name "
+                                                 "LIKE :like OR datname = :name"),
+                                            {"like": f"{SCHEMA_PREFIX}{match.group(1)}%", "name": name}).scalar_one()
+                if not in_use:
+                    if kind == "schema":
+                        connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+                    else:
+                        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+def schema_url(url: str, schema: str) -> str:
+    """``url`` with every connection's ``search_path`` (and its application name) set to ``schema``."""
+    parsed = make_url(url)
+    # lock_timeout: a test that leaves a transaction open fails instead of hanging the run.
+    options = " ".join(filter(None, [parsed.query.get("options"), f"-csearch_path={schema}", "-clock_timeout=30s"]))
+    return parsed.update_query_dict({"options": options, "application_name": schema}).render_as_string(
+        hide_password=False)
+
+
+def new_schema_name(label: str = "") -> str:
+    return f"{SCHEMA_PREFIX}{os.getpid()}_{next(_schema_numbers)}{label}"
+
+
+def create_schema(url: str, schema: str) -> str:
+    """Create an empty schema and return the URL whose connections live in it."""
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    finally:
+        engine.dispose()
+    return schema_url(url, schema)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    """Drop the schema, first ending any connection a test left open in it."""
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+                               {"name": schema})
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "database: uses the app's database (PostgreSQL when TEST_DATABASE_URL is set)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that use a database, so ``pytest -m database`` runs just those on PostgreSQL.
+
+    When TEST_DATABASE_URL names a server that does not answer, they are all skipped up front, with
+    the reason, instead of failing one by one.
+    """
+    database_items = [item for item in items if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    problem = _postgres_problem(TEST_DATABASE_URL) if TEST_DATABASE_URL and database_items else None
+    for item in database_items:
+        item.add_marker(pytest.mark.database)
+        if problem:
+            item.add_marker(pytest.mark.skip(reason=problem))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if TEST_DATABASE_URL is None:
+        return "database: SQLite (set TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
+    return f"database: {_shown(TEST_DATABASE_URL)} (a schema per test)"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty schema on the TEST_DATABASE_URL server (skipped without one); dropped afterwards."""
+    base = require_postgres()
+    schema = new_schema_name()
+    yield create_schema(base, schema)
+    drop_schema(base, schema)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """The test's own empty database: a schema on TEST_DATABASE_URL's server, else a SQLite file."""
+    if TEST_DATABASE_URL is None:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    base = require_postgres()
+    schema = new_schema_name()
+    yield create_schema(base, schema)
+    drop_schema(base, schema)
+
+
+# --- The app ------------------------------------------------------------------------------------
 
 
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
@@ -40,11 +226,7 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
     return app
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh SQLite file with both shipped banks loaded; CSRF off for convenience."""
-    app = make_app(tmp_path)
-    yield app
+def _dispose(app: Flask) -> None:
     from quizapp.extensions import db
 
     with app.app_context():
@@ -52,9 +234,19 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def csrf_app(tmp_path: Path) -> Flask:
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    """The app on a fresh database with both shipped banks loaded; CSRF off for convenience."""
+    app = make_app(tmp_path, DATABASE_URL=database_url)
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     """The same app with CSRF protection on, as in production."""
-    return make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app = make_app(tmp_path, DATABASE_URL=database_url, WTF_CSRF_ENABLED=True)
+    yield app
+    _dispose(app)
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ from .imported import ImportedQuestion, ParseResult
 FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken": "Moodle Aiken", "csv": "CSV"}
 EXTENSIONS = {".yaml": "factbank", ".yml": "factbank", ".gift": "gift", ".csv": "csv", ".aiken": "aiken"}
 MAX_QUESTIONS = 5000
+# The lengths of the banks table's columns (PostgreSQL refuses longer text; SQLite would store it).
+MAX_SLUG, MAX_TITLE, MAX_FILENAME = 64, 200, 200
 _AIKEN_ANSWER = re.compile(r"^ANSWER:", re.MULTILINE)
 
 
@@ -39,6 +41,24 @@ def detect_format(filename: str, text: str) -> str:
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     return "aiken" if _AIKEN_ANSWER.search(text) else "gift"
+
+
+def fit_filename(filename: str) -> str:
+    """``filename`` cut to MAX_FILENAME characters, keeping its extension (which picks the format)."""
+    if len(filename) <= MAX_FILENAME:
+        return filename
+    suffix = PurePath(filename).suffix
+    suffix = suffix if len(suffix) < MAX_FILENAME // 2 else ""
+    return filename[:MAX_FILENAME - len(suffix)] + suffix
+
+
+def _check_lengths(check: BankCheck) -> BankCheck:
+    if len(check.slug) > MAX_SLUG:
+        check.errors.append(f"{check.filename}: the name (slug) '{check.slug[:20]}...' is {len(check.slug)} "
+                            f"characters; at most {MAX_SLUG}")
+    if len(check.title) > MAX_TITLE:
+        check.errors.append(f"{check.filename}: the title is {len(check.title)} characters; at most {MAX_TITLE}")
+    return check
 
 
 def slug_from(filename: str) -> str:
@@ -103,16 +123,17 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
     """Parse and validate; never raises for bad content (problems are in ``errors``)."""
     fmt = fmt or detect_format(filename, text)
     if fmt not in FORMATS:
-        return BankCheck(filename, fmt, slug or slug_from(filename), title or filename,
+        return BankCheck(filename, fmt, slug or slug_from(filename), title or filename[:MAX_TITLE],
                          errors=[f"{filename}: unknown format '{fmt}' (use one of: {', '.join(FORMATS)})"])
     if fmt == "factbank":
         try:
             bank = load_bank_text(text, filename)
         except BankError as exc:
-            return BankCheck(filename, fmt, slug or slug_from(filename), title or filename, errors=exc.problems)
-        return BankCheck(filename, fmt, bank.slug, bank.title, factbank=bank)
+            return BankCheck(filename, fmt, slug or slug_from(filename), title or filename[:MAX_TITLE],
+                             errors=exc.problems)
+        return _check_lengths(BankCheck(filename, fmt, bank.slug, bank.title, factbank=bank))
     result = read_questions(fmt, text, filename)
-    check = BankCheck(filename, fmt, slug or slug_from(filename), title or PurePath(filename).stem,
+    check = BankCheck(filename, fmt, slug or slug_from(filename), title or PurePath(filename).stem[:MAX_TITLE],
                       questions=list(result.questions),
                       warnings=[f"{filename}: {w}" for w in result.warnings],
                       errors=[f"{filename}: {e}" for e in result.errors])
@@ -120,4 +141,4 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
         check.errors.append(f"{filename}: no questions found")
     if len(result.questions) > MAX_QUESTIONS:
         check.errors.append(f"{filename}: {len(result.questions)} questions; a bank may hold at most {MAX_QUESTIONS}")
-    return check
+    return _check_lengths(check)

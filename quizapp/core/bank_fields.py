@@ -13,6 +13,7 @@ from typing import Any
 from .bank import Source
 
 ID_PATTERN = r"^[a-z0-9_]+$"
+MAX_ID = 64  # category ids are stored with quiz attempts in a 64-character column
 
 
 class BankError(ValueError):
@@ -56,6 +57,8 @@ class FieldChecker:
         value = self.text(entry, key, where)
         if value and not re.match(ID_PATTERN, value):
             self.error(where, f"{key} '{value}' must be lower-case letters, digits or _", entry)
+        elif len(value) > MAX_ID:
+            self.error(where, f"{key} '{value[:20]}...' is {len(value)} characters; at most {MAX_ID}", entry)
         return value
 
     def ref(self, entry: dict, key: str, where: str, known: set[str], kind: str, required: bool) -> str | None:

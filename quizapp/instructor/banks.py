@@ -11,7 +11,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from ..banks import fact_bank, imported_questions, store_bank
-from ..core.bank_check import FORMATS, check_bank_text
+from ..core.bank_check import FORMATS, check_bank_text, fit_filename
 from ..core.bank_loader import BankError
 from ..core.formats.gift import GiftWriteError, write_gift
 from ..core.generators import generate_quiz
@@ -54,7 +54,7 @@ def upload() -> str | Response | tuple[str, int]:
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        filename = secure_filename(form.file.data.filename or "") or "bank.txt"
+        filename = fit_filename(secure_filename(form.file.data.filename or "") or "bank.txt")
         raw = form.file.data.read()
         try:
             text = raw.decode("utf-8-sig")

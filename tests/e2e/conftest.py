@@ -1,8 +1,10 @@
 """End-to-end fixtures: a real quizapp server process and a real Chromium driven by Playwright.
 
 The server is started the way a user starts it (``quizapp init-db`` then ``quizapp run``) on a
-fresh SQLite file in a temporary folder, once per test session. Every test gets a fresh browser
-context (its own cookies), so tests do not share a session.
+fresh SQLite file in a temporary folder, once per test session; when ``TEST_DATABASE_URL`` is set,
+on a fresh PostgreSQL database of its own on that server instead (the per-test schemas of the other
+tests live in TEST_DATABASE_URL's database, so the server's data is never reset under it).
+Every test gets a fresh browser context (its own cookies), so tests do not share a session.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
+from tests.conftest import SCHEMA_PREFIX, TEST_DATABASE_URL, admin_engine, require_postgres
 from tests.e2e.flows import new_context
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -65,12 +70,34 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def e2e_env() -> Iterator[dict[str, str]]:
-    """The environment of the e2e server: a fresh database file in a temporary folder."""
+def e2e_database() -> Iterator[str]:
+    """The e2e server's database URL: a SQLite file, or a fresh PostgreSQL database dropped afterwards."""
+    if TEST_DATABASE_URL is None:
+        tmp = Path(tempfile.mkdtemp(prefix="quizapp-e2e-db-"))
+        yield f"sqlite:///{tmp / 'e2e.sqlite'}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    base = require_postgres()
+    name = f"{SCHEMA_PREFIX}e2e_{os.getpid()}"
+    engine = admin_engine(base)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def e2e_env(e2e_database: str) -> Iterator[dict[str, str]]:
+    """The environment of the e2e server: its fresh database and a temporary folder."""
     tmp = Path(tempfile.mkdtemp(prefix="quizapp-e2e-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
     env.update({
-        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite'}",
+        "DATABASE_URL": e2e_database,
         "SECRET_KEY": "e2e-secret-key",
         "PYTHONUNBUFFERED": "1",
         "E2E_TMP": str(tmp),

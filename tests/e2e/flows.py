@@ -65,6 +65,7 @@ def start_quiz(page: Page, kinds: tuple[str, ...], length: int = 5, feedback: st
     page.get_by_role("button", name="Start quiz").click()
     expect(page).to_have_url(re.compile(r"/quiz/\d+$"))
     expect(page.locator("#quiz-progress")).to_have_text(f"Question 1 of {length}")
+    page.wait_for_load_state()  # the deferred app.js has run: keyboard shortcuts work from here
 
 
 @dataclass
@@ -106,6 +107,7 @@ def answer_current_by_clicking(page: Page, position: int, total: int, option: in
 def read_feedback(page: Page, position: int, total: int) -> float:
     """Check the feedback page of question ``position`` and return the score it states."""
     expect(page).to_have_url(re.compile(rf"/quiz/\d+/feedback/{position}$"))
+    page.wait_for_load_state()  # the deferred app.js has run: keyboard shortcuts work from here
     expect(page.locator("#quiz-progress")).to_have_text(f"Question {position} of {total}")
     expect(page.locator("p.explanation")).to_contain_text("Why:")
     expect(page.locator("p.source")).to_contain_text("Source:")

@@ -38,6 +38,7 @@ def test_review_five_cards_by_keyboard_alone(browser, live_server: str) -> None:
             expect(page.locator('[data-rating="3"] .rate-interval')).to_have_text(re.compile(r"^\S+$"))
             page.keyboard.press("3")
             expect(page.locator("#card-front")).not_to_have_text(front)
+            page.wait_for_load_state()  # the next card's page has run its deferred app.js (keys work)
         after = read_counts(page)
         assert after[0] == new - 5 and after[1] == learning + 5, (new, learning, after)
         assert len(set(seen)) == 5
@@ -77,6 +78,8 @@ def test_flashcard_pages_have_no_serious_axe_violations(browser, live_server: st
         page.get_by_role("link", name="Show answer").click()
         found["review back"] = axe.run(page).response["violations"]
         page.keyboard.press("4")
+        expect(page.locator("#card-back")).to_be_hidden()  # the rating's page has come: nothing to abort
+        page.wait_for_load_state()
         page.goto("/cards/stats")
         expect(page.locator("svg.chart")).to_have_count(2)
         found["stats"] = axe.run(page).response["violations"]
