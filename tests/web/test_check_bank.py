@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path
 
 from flask import Flask
@@ -12,6 +11,7 @@ from flask.testing import FlaskCliRunner
 
 from quizapp.core.bank_check import MAX_QUESTIONS, check_bank_text
 from tests.web.test_instructor import import_bank, make_instructor
+from tests.web.test_security import logged_in_instructor
 
 GIFT = """$CATEGORY: top/Basics
 
@@ -77,17 +77,7 @@ def test_question_count_limit():
 
 
 def test_instructor_forms_need_csrf_tokens(csrf_app: Flask):
-    client = csrf_app.test_client()
-    page = client.get("/auth/register").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/auth/register", data={"csrf_token": token, "username": "teach", "display_name": "T",
-                                        "password": "long-enough", "confirm": "long-enough"})
-    from quizapp.extensions import db
-    from quizapp.models import User
-
-    with csrf_app.app_context():
-        db.session.query(User).update({"is_instructor": True})
-        db.session.commit()
+    client = logged_in_instructor(csrf_app)
     response = client.post("/instructor/banks/upload", data={"file": (io.BytesIO(b"x"), "a.gift")},
                            content_type="multipart/form-data")
     assert response.status_code == 400 and "security token" in response.get_data(as_text=True)

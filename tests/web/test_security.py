@@ -83,14 +83,15 @@ def _post_routes(app: Flask) -> list[str]:
 def test_every_post_route_rejects_a_missing_csrf_token(csrf_app: Flask):
     urls = _post_routes(csrf_app)
     assert len(urls) >= 19  # every form in the app; a new POST route is covered automatically
-    for client in (csrf_app.test_client(), _logged_in_instructor(csrf_app)):
+    for client in (csrf_app.test_client(), logged_in_instructor(csrf_app)):
         for url in urls:
             response = client.post(url, data={"x": "1"})
             assert response.status_code == 400, url
             assert "security token" in response.get_data(as_text=True)
 
 
-def _logged_in_instructor(app: Flask):
+def logged_in_instructor(app: Flask):
+    """A client registered through the real form (with its CSRF token) and made an instructor."""
     client = app.test_client()
     page = client.get("/auth/register").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
