@@ -8,9 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
 
 from tests.e2e.flows import PASSWORD, new_context, register, unique_username
+from tests.e2e.test_accessibility import BLOCKING_IMPACTS, _describe
+
+AXE = Axe()
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    blocking = [v for v in AXE.run(page).response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core found serious/critical violations on the {name} page:\n{_describe(blocking)}"
 
 GIFT = """// Week 1 quiz
 $CATEGORY: LLM basics
@@ -49,13 +58,16 @@ def test_instructor_uploads_gift_assigns_and_reads_results(browser, live_server:
         teacher.get_by_role("button", name="Log in").click()
         teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Instructor").click()
         teacher.get_by_role("link", name="Upload a question bank").click()
+        assert_accessible(teacher, "upload form")
         teacher.get_by_label("Bank file").set_input_files(str(gift_file))
         teacher.get_by_label("Short name for links").fill(unique_username("w").replace("_", "-"))
         teacher.get_by_role("button", name="Check the file").click()
         expect(teacher.get_by_text("4 questions in 1 category, 0 warnings")).to_be_visible()
+        assert_accessible(teacher, "upload preview")
         teacher.get_by_role("button", name="Import").click()
         expect(teacher.get_by_text("Created week1")).to_be_visible()
         teacher.get_by_role("link", name="Create assignment").first.click()
+        assert_accessible(teacher, "new assignment")
         teacher.get_by_label("Title").fill("Week 1 check")
         teacher.get_by_label("Number of questions").fill("4")
         teacher.get_by_label("Shuffle questions and answers").uncheck()
@@ -77,6 +89,8 @@ def test_instructor_uploads_gift_assigns_and_reads_results(browser, live_server:
                 learner.locator("label", has_text="Diffusion").click()
             else:
                 learner.locator(".options label").first.click()
+            if position == 1:
+                assert_accessible(learner, "imported question")
             learner.get_by_role("button", name="Submit answer").click()
             expect(learner.get_by_text("Why:").or_(learner.get_by_text("Right answer")).first).to_be_visible()
             learner.locator("[data-next]").click()
@@ -89,6 +103,7 @@ def test_instructor_uploads_gift_assigns_and_reads_results(browser, live_server:
         expect(row).to_contain_text(score.replace("%", ""))
         expect(teacher.get_by_role("heading", name="Item analysis")).to_be_visible()
         expect(teacher.locator("table.items tbody tr")).to_have_count(4)
+        assert_accessible(teacher, "assignment results")
         with teacher.expect_download() as info:
             teacher.get_by_role("link", name="Download gradebook (CSV)").click()
         path = info.value.path()
