@@ -19,6 +19,7 @@ from ..models import Assignment, Bank, QuizAttempt, utcnow
 from ..quiz.service import QuizConflict, start_assignment_attempt
 from . import bp
 from .access import instructor_required, require_own_assignment
+from .banks import bank_or_404
 from .forms import AssignmentForm, ButtonForm
 from .reports import gradebook, gradebook_csv, item_analysis
 
@@ -38,9 +39,7 @@ def _kind_and_category_choices(bank: Bank) -> tuple[list[SelectChoice], list[Sel
 @instructor_required
 def new_assignment(slug: str) -> str | Response | tuple[str, int]:
     """Set an assignment from a bank."""
-    bank = db.session.execute(select(Bank).filter_by(slug=slug, deleted_at=None)).scalar_one_or_none()
-    if bank is None:
-        abort(404, description=f"There is no question bank '{slug}'.")
+    bank = bank_or_404(slug)
     form = AssignmentForm()
     form.kinds.choices, form.categories.choices = _kind_and_category_choices(bank)
     if request.method == "GET":

@@ -26,7 +26,8 @@ EXPORT_SEED = 1
 FACTBANK_EXPORT_COUNT = 500
 
 
-def _bank(slug: str) -> Bank:
+def bank_or_404(slug: str) -> Bank:
+    """A bank that is not deleted (enabled or not), or a 404 page."""
     bank = db.session.execute(select(Bank).filter_by(slug=slug, deleted_at=None)).scalar_one_or_none()
     if bank is None:
         abort(404, description=f"There is no question bank '{slug}'.")
@@ -129,7 +130,7 @@ def cancel_upload(upload_id: int) -> Response:
 @instructor_required
 def bank(slug: str) -> str:
     """Preview a bank's questions (as written, or a sample generated from the facts)."""
-    row = _bank(slug)
+    row = bank_or_404(slug)
     if row.is_factbank:
         sample = generate_quiz(fact_bank(row), count=10, seed=EXPORT_SEED)
         questions = []
@@ -142,7 +143,7 @@ def bank(slug: str) -> str:
 @bp.post("/instructor/banks/<slug>/toggle")
 @instructor_required
 def toggle_bank(slug: str) -> Response:
-    row = require_own_bank(_bank(slug))
+    row = require_own_bank(bank_or_404(slug))
     if ButtonForm().validate_on_submit():
         row.enabled = not row.enabled
         db.session.commit()
@@ -154,7 +155,7 @@ def toggle_bank(slug: str) -> Response:
 @instructor_required
 def delete_bank(slug: str) -> Response:
     """Delete a bank; attempts and reports that used it stay readable."""
-    row = require_own_bank(_bank(slug))
+    row = require_own_bank(bank_or_404(slug))
     if ButtonForm().validate_on_submit():
         row.deleted_at, row.enabled = utcnow(), False
         db.session.commit()
@@ -166,7 +167,7 @@ def delete_bank(slug: str) -> Response:
 @instructor_required
 def export_bank(slug: str, fmt: str) -> Response:
     """GIFT (for Moodle or re-import) or JSON of the bank's questions."""
-    row = _bank(slug)
+    row = bank_or_404(slug)
     if fmt not in ("gift", "json"):
         abort(404, description="Banks export as .gift or .json.")
     if row.is_factbank:
