@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     reviews_per_day: Mapped[int] = mapped_column(default=200, server_default="200")
     rollover_hour: Mapped[int] = mapped_column(default=4, server_default="4")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    learning_steps: Mapped[str] = mapped_column(String(64), default="1m 10m", server_default="1m 10m")
+    relearning_steps: Mapped[str] = mapped_column(String(64), default="10m", server_default="10m")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt, werkzeug's default KDF

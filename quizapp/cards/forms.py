@@ -5,8 +5,19 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from ..core.scheduling import parse_steps
+
+
+def _check_steps(field: StringField) -> None:
+    try:
+        steps = parse_steps(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if not steps or len(steps) > 10:
+        raise ValidationError("Give 1 to 10 steps, e.g. 1m 10m.")
 
 
 class RateForm(FlaskForm):
@@ -27,7 +38,15 @@ class CardSettingsForm(FlaskForm):
     reviews_per_day = IntegerField("Maximum reviews per day", validators=[InputRequired(), NumberRange(0, 99999)])
     rollover_hour = IntegerField("Next day starts at (hour, 0–23)", validators=[InputRequired(), NumberRange(0, 23)])
     timezone = SelectField("Your time zone", validators=[InputRequired()])
+    learning_steps = StringField("Learning steps (e.g. 1m 10m)", validators=[InputRequired(), Length(max=64)])
+    relearning_steps = StringField("Relearning steps (e.g. 10m)", validators=[InputRequired(), Length(max=64)])
     submit = SubmitField("Save settings")
+
+    def validate_learning_steps(self, field: StringField) -> None:
+        _check_steps(field)
+
+    def validate_relearning_steps(self, field: StringField) -> None:
+        _check_steps(field)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -175,7 +175,8 @@ def stats() -> str:
 def settings() -> str | Response:
     form = CardSettingsForm(obj=current_user)
     if form.validate_on_submit():
-        for name in ("new_per_day", "reviews_per_day", "rollover_hour", "timezone"):
+        for name in ("new_per_day", "reviews_per_day", "rollover_hour", "timezone", "learning_steps",
+                     "relearning_steps"):
             setattr(current_user, name, form[name].data)
         db.session.commit()
         flash("Flashcard settings saved.", "success")

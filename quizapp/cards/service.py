@@ -17,6 +17,7 @@ from ..core.scheduling import (
     ReviewOutcome,
     SchedulerSettings,
     build_queue,
+    parse_steps,
     review,
     study_day_start,
 )
@@ -47,7 +48,9 @@ def settings_for(user: User | None) -> SchedulerSettings:
     if user is None:
         return SchedulerSettings()
     return SchedulerSettings(new_per_day=user.new_per_day, reviews_per_day=user.reviews_per_day,
-                             rollover_hour=user.rollover_hour, timezone=user.timezone)
+                             rollover_hour=user.rollover_hour, timezone=user.timezone,
+                             learning_steps=parse_steps(user.learning_steps),
+                             relearning_steps=parse_steps(user.relearning_steps))
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -58,6 +58,20 @@ class SchedulerSettings:
         return ZoneInfo(self.timezone)
 
 
+_STEP_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """Anki-style steps, e.g. "1m 10m" or "30s 1h 1d"; raises ValueError naming a bad step."""
+    steps = []
+    for token in text.split():
+        number, unit = token[:-1], token[-1:].lower()
+        if unit not in _STEP_UNITS or not number.replace(".", "", 1).isdigit() or float(number) <= 0:
+            raise ValueError(f"'{token}' is not a step like 30s, 10m, 2h or 1d")
+        steps.append(timedelta(seconds=float(number) * _STEP_UNITS[unit]))
+    return tuple(steps)
+
+
 def as_utc(moment: datetime) -> datetime:
     """``moment`` in UTC with ``tzinfo is timezone.utc`` (what fsrs insists on); naive means UTC already."""
     if moment.tzinfo is None:

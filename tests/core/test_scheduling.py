@@ -323,3 +323,13 @@ def test_random_rating_sequences_keep_a_valid_state(steps: list[tuple[int, int]]
         assert after.reps == count and after.lapses == lapses
         assert after.due.tzinfo is UTC
         progress = after
+
+
+def test_parse_steps_reads_anki_style_steps_and_names_a_bad_one():
+    from quizapp.core.scheduling import parse_steps
+
+    assert parse_steps("1m 10m") == (timedelta(minutes=1), timedelta(minutes=10))
+    assert parse_steps("30s 1.5h 2d") == (timedelta(seconds=30), timedelta(hours=1.5), timedelta(days=2))
+    for bad in ("10", "m", "0m", "-1m", "1w", "1..5m"):
+        with pytest.raises(ValueError, match="is not a step like"):
+            parse_steps(bad)

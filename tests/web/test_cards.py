@@ -202,14 +202,29 @@ def test_settings_require_login_and_validate(app: Flask, client: FlaskClient):
     assert client.get("/cards/settings").status_code == 302
     AuthActions(client).register("ada")
     bad = client.post("/cards/settings", data={"new_per_day": "-1", "reviews_per_day": "10", "rollover_hour": "25",
-                                              "timezone": "Mars/Base"})
-    assert bad.status_code == 200 and "Not a valid choice" in bad.get_data(as_text=True)
+                                              "timezone": "Mars/Base", "learning_steps": "1x",
+                                              "relearning_steps": ""})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "Not a valid choice" in html and "1x&#39; is not a step like" in html
     ok = client.post("/cards/settings", data={"new_per_day": "5", "reviews_per_day": "50", "rollover_hour": "3",
-                                             "timezone": "Europe/Paris"})
+                                             "timezone": "Europe/Paris", "learning_steps": "2m 15m 1h",
+                                             "relearning_steps": "5m"})
     assert ok.status_code == 302
     with app.app_context():
         user = db.session.execute(select(User)).scalar_one()
         assert (user.new_per_day, user.reviews_per_day, user.rollover_hour, user.timezone) == (5, 50, 3, "Europe/Paris")
+        assert (user.learning_steps, user.relearning_steps) == ("2m 15m 1h", "5m")
+
+
+def test_learning_steps_from_the_settings_drive_the_intervals(app: Flask, client: FlaskClient, clock: Clock):
+    AuthActions(client).register("ada")
+    with app.app_context():
+        db.session.execute(select(User)).scalar_one().learning_steps = "3m 30m"
+        db.session.commit()
+    card_id, _ = current_card(client)
+    shown = client.get(f"{DECK}/review?show={card_id}").get_data(as_text=True)
+    again, hard, good = re.findall(r'class="rate-interval">([^<]+)<', shown)[:3]
+    assert (again, good) == ("3m", "30m") and hard in ("16m", "17m")  # Hard: the average of the two steps
 
 
 def test_stats_page_draws_charts(client: FlaskClient, clock: Clock):
