@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from sqlalchemy import delete, select, update
 
@@ -33,15 +32,17 @@ class ReviewConflict(Exception):
     """The rating does not fit the queue (the card was already rated, or is not due)."""
 
 
-@lru_cache(maxsize=32)
-def _cards(content_hash: str, slug: str) -> tuple[Flashcard, ...]:
-    row = db.session.execute(select(Bank).filter_by(slug=slug)).scalar_one()
-    return tuple(derive_cards(fact_bank(row)))
+_deck_cache: dict[str, tuple[Flashcard, ...]] = {}
 
 
 def deck_cards(row: Bank) -> tuple[Flashcard, ...]:
-    """Every card of a bank, derived once per bank version."""
-    return _cards(row.content_hash, row.slug)
+    """Every card of a bank, derived once per bank version (keyed by content hash, like the parsed bank)."""
+    cards = _deck_cache.get(row.content_hash)
+    if cards is None:
+        if len(_deck_cache) >= 32:
+            _deck_cache.clear()
+        cards = _deck_cache[row.content_hash] = tuple(derive_cards(fact_bank(row)))
+    return cards
 
 
 def settings_for(user: User | None) -> SchedulerSettings:
@@ -113,8 +114,7 @@ def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None
     settings = settings_for(user)
     cards = {c.id: c for c in deck_cards(bank) if not topics or c.topic in topics}
     progress = progress_for(owner, bank)
-    new_done, reviews_done = done_today(owner, bank, now, settings) if owner.user_id or owner.guest_token \
-        else (0, 0)
+    new_done, reviews_done = done_today(owner, bank, now, settings)
     queue = build_queue(list(cards), {k: v for k, v in progress.items() if k in cards}, now, settings,
                         new_done, reviews_done)
     return Deck(bank, cards, progress, queue, settings)

@@ -236,15 +236,16 @@ assert set(GENERATORS) == set(KINDS)
 
 
 def question_pool(bank: FactBank, seed: int, kinds: Iterable[str] | None = None,
-                  category: str | None = None) -> dict[str, list[Question]]:
-    """Every question of the requested kinds, per kind, optionally about one category (or its subsets)."""
+                  category: str | Iterable[str] | None = None) -> dict[str, list[Question]]:
+    """Every question of the requested kinds, per kind, optionally only about some categories (or their subsets)."""
     wanted = [k for k in KINDS if kinds is None or k in set(kinds)]
+    chosen = [category] if isinstance(category, str) else list(category or [])
     pools = {}
     for kind in wanted:
         rng = random.Random(f"{seed}:{kind}")
         questions = GENERATORS[kind](bank, rng)
-        if category is not None:
-            questions = [q for q in questions if any(bank.is_member(c, category) for c in q.categories)]
+        if chosen:
+            questions = [q for q in questions if any(bank.is_member(c, want) for c in q.categories for want in chosen)]
         if questions:
             pools[kind] = questions
     return pools
@@ -256,7 +257,7 @@ def available_kinds(bank: FactBank) -> list[str]:
 
 
 def generate_quiz(bank: FactBank, count: int, seed: int, kinds: Iterable[str] | None = None,
-                  category: str | None = None) -> list[Question]:
+                  category: str | Iterable[str] | None = None) -> list[Question]:
     """A quiz of up to ``count`` distinct questions, kinds taken in turn, in a seeded order.
 
     Returns fewer than ``count`` only when the bank has fewer matching questions.

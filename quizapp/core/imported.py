@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -163,8 +162,3 @@ def _index(choice: Any, size: int) -> int:
         raise InvalidImportedResponse(f"choice {choice!r} is not one of the {size} options")
     return choice
 
-
-def best_answers(question: ImportedQuestion) -> Sequence[Answer]:
-    """The answers that earn full marks (for showing the right answer)."""
-    return [a for a in question.answers if a.fraction >= 1.0 - 1e-9] or \
-        sorted(question.answers, key=lambda a: -a.fraction)[:1]

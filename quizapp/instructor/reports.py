@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.imported_quiz import response_text
-from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics
+from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics, option_counts
 from ..extensions import db
 from ..models import Assignment, AttemptQuestion, QuizAttempt
 
@@ -82,7 +82,7 @@ def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
     """Moodle's statistics over every finished attempt, each question worth one mark."""
     marks: list[AttemptMarks] = []
     prompts: dict[str, tuple[str, str]] = {}
-    chosen: dict[str, Counter[str]] = defaultdict(Counter)
+    chosen: dict[str, list[str]] = defaultdict(list)
     for attempt in _attempts(assignment):
         if attempt.finished_at is None:
             continue
@@ -92,8 +92,9 @@ def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
             prompts.setdefault(key, (target.data["prompt"], target.kind))
             per_question[key] = target.answer.score if target.answer else 0.0
             answer = "(no answer)" if target.answer is None else response_text(target.data, target.answer.response)
-            chosen[key][answer] += 1
+            chosen[key].append(answer)
         marks.append(AttemptMarks(attempt.id, per_question))
     quiz, items = item_statistics(marks, {key: 1.0 for key in prompts})
-    reports = [ItemReport(stats, *prompts[stats.key], options=chosen[stats.key].most_common()) for stats in items]
+    reports = [ItemReport(stats, *prompts[stats.key], options=option_counts(chosen[stats.key]).most_common())
+               for stats in items]
     return quiz, reports

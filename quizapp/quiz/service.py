@@ -28,9 +28,8 @@ class QuizConflict(Exception):
 def _questions_for(bank_row: Bank, count: int, seed: int, kinds: Sequence[str] | None,
                    categories: Sequence[str] | None, shuffle: bool = True) -> list[dict[str, Any]]:
     if bank_row.is_factbank:
-        category = categories[0] if categories else None
         return [q.to_dict() for q in generate_quiz(fact_bank(bank_row), count=count, seed=seed, kinds=kinds or None,
-                                                   category=category)]
+                                                   category=categories or None)]
     source = f"{bank_row.title} ({bank_row.filename or bank_row.slug})"
     return select_questions(imported_questions(bank_row), count, seed, source=source, kinds=kinds or None,
                             categories=categories or None, shuffle=shuffle)

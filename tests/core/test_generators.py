@@ -157,3 +157,11 @@ def test_small_pool_gives_a_shorter_quiz():
     bank = BANKS["sql-vs-nosql"]
     quiz = generate_quiz(bank, 50, seed=1, kinds=["dimension"])
     assert 0 < len(quiz) < 50
+
+
+def test_category_filter_may_name_several_categories():
+    bank = BANKS["sql-vs-nosql"]
+    quiz = generate_quiz(bank, 40, seed=3, category=["relational", "document"])
+    assert quiz and all(set(q.categories) & {"relational", "document"} for q in quiz)
+    assert {"relational", "document"} <= {c for q in quiz for c in q.categories}
+    assert all(q.categories != ("nosql",) for q in quiz)  # nosql-only facts are left out (document ⊂ nosql)

@@ -272,3 +272,42 @@ def test_bank_exports(app: Flask, teacher: FlaskClient):
     assert [q["qtype"] for q in data["questions"]] == ["multichoice", "shortanswer"]
     assert teacher.get("/instructor/banks/llm-vs-genai/export.gift").status_code == 200
     assert teacher.get(f"/instructor/banks/{slug}/export.pdf").status_code == 404
+
+
+GIFT_KINDS = """::tf:: Every LLM is Generative AI. {TRUE}
+
+::num:: How many training methods does seed 000 name? {#3:0}
+
+::gap:: An LLM is a kind of {=Generative AI =generative*} model.
+"""
+
+
+def test_imported_truefalse_numerical_and_missing_word_are_graded(app: Flask, teacher: FlaskClient,
+                                                                  learner: FlaskClient):
+    slug = import_bank(teacher, GIFT_KINDS, "kinds.gift")
+    _, code = create_assignment(teacher, slug, question_count=3, shuffle="")
+    attempt_id = int(learner.post(f"/a/{code}/start").location.rsplit("/", 1)[1])
+    page = learner.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert 'value="true"' in page and 'value="false"' in page
+    assert learner.post(f"/quiz/{attempt_id}/answer/1", data={"choice": "true"}).status_code == 302
+    page = learner.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert 'inputmode="decimal"' in page
+    bad = learner.post(f"/quiz/{attempt_id}/answer/2", data={"choice": "three"})
+    assert bad.status_code == 400 and "That is not a number" in bad.get_data(as_text=True)
+    assert learner.post(f"/quiz/{attempt_id}/answer/2", data={"choice": "3,0"}).status_code == 302
+    page = learner.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert "An LLM is a kind of _____ model." in page
+    assert learner.post(f"/quiz/{attempt_id}/answer/3", data={"choice": "  GENERATIVE   ai "}).status_code == 302
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert [q.answer.score for q in attempt.questions] == [1.0, 1.0, 1.0] and attempt.score == 3
+
+
+def test_assignment_on_a_fact_bank_keeps_to_its_categories(app: Flask, teacher: FlaskClient, learner: FlaskClient):
+    _, code = create_assignment(teacher, "sql-vs-nosql", question_count=12, shuffle="y",
+                                categories=["relational", "document"])
+    attempt_id = int(learner.post(f"/a/{code}/start").location.rsplit("/", 1)[1])
+    with app.app_context():
+        cats = [set(q.data["categories"]) for q in db.session.get(QuizAttempt, attempt_id).questions]
+    assert cats and all(c & {"relational", "document"} for c in cats)
+    assert {"relational", "document"} <= set().union(*cats)
