@@ -25,7 +25,7 @@ MATCH_GROUPS = 12  # how many different match questions a pool holds
 
 def _single(
     rng: random.Random, kind: str, prompt: str, correct: str, distractors: Iterable[str], *,
-    explanation: str, source: str, categories: Sequence[str], fact: str,
+    explanation: str, source: str, categories: Sequence[str], facts: tuple[str, ...],
 ) -> Question | None:
     """A single-answer question with up to three distinct distractors, shuffled; None if none fit."""
     pool = sorted({d for d in distractors if d != correct})
@@ -35,7 +35,7 @@ def _single(
     options = [correct, *chosen]
     rng.shuffle(options)
     return Question(kind=kind, prompt=prompt, options=tuple(options), answer=options.index(correct),
-                    explanation=explanation, source=source, categories=tuple(categories), fact=fact)
+                    explanation=explanation, source=source, categories=tuple(categories), facts=facts)
 
 
 def _prompt(bank: FactBank, kind: str, **values: str) -> str:
@@ -73,7 +73,7 @@ def classify(bank: FactBank, rng: random.Random) -> list[Question]:
             explanation += " A member of a subset is always a member of the larger category too."
         q = _single(rng, "classify", _prompt(bank, "classify", item=item.name), category.exclusive_label,
                     chosen, explanation=explanation, source=bank.cite(item.source),
-                    categories=[item.category], fact=f"item:{item.name}")
+                    categories=[item.category], facts=(f"item:{item.name}",))
         if q:
             out.append(q)
     return out
@@ -104,7 +104,7 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
         out.append(Question(kind="match", prompt=_prompt(bank, "match"), options=tuple(options), pairs=pairs,
                             explanation=explanation, source=sources,
                             categories=tuple(sorted({a.category for a in group})),
-                            fact="apps:" + ",".join(sorted(key))))
+                            facts=("apps:" + ",".join(sorted(key)),)))
     return out
 
 
@@ -129,7 +129,7 @@ def method(bank: FactBank, rng: random.Random) -> list[Question]:
                     explanation=_sentence(f"The {bank.term('method')} of {item.name} is {names[item.method]}")
                     + f" {bank.method(item.method).description}".rstrip(),
                     source=bank.cite(item.source_for("method")), categories=[item.category],
-                    fact=f"item:{item.name}")
+                    facts=(f"item:{item.name}",))
         if q:
             out.append(q)
     for category in bank.categories:
@@ -142,7 +142,7 @@ def method(bank: FactBank, rng: random.Random) -> list[Question]:
                     explanation=_sentence(f'The {bank.term("method")} of "{category.name}" is {names[only]}')
                     + f" {bank.method(only).description}".rstrip(),
                     source=bank.cite(bank.method(only).source), categories=[category.id],
-                    fact=f"category:{category.id}")
+                    facts=(f"category:{category.id}",))
         if q:
             out.append(q)
     return out
@@ -152,7 +152,7 @@ def truefalse(bank: FactBank, rng: random.Random) -> list[Question]:
     """The bank's statements, plus membership statements that follow the subset relation."""
     out = [
         Question(kind="truefalse", prompt=s.text, options=("True", "False"), answer=0 if s.answer else 1,
-                 explanation=s.explanation, source=bank.cite(s.source), categories=(), fact=f"stmt:{s.text}")
+                 explanation=s.explanation, source=bank.cite(s.source), categories=(), facts=(f"stmt:{s.text}",))
         for s in bank.statements
     ]
     membership = []
@@ -168,7 +168,7 @@ def truefalse(bank: FactBank, rng: random.Random) -> list[Question]:
             membership.append(Question(
                 kind="truefalse", prompt=f'{item.name} belongs to the category "{category.name}".',
                 options=("True", "False"), answer=0 if truth else 1, explanation=why,
-                source=bank.cite(item.source), categories=(item.category,), fact=f"member:{item.name}"))
+                source=bank.cite(item.source), categories=(item.category,), facts=(f"member:{item.name}",)))
     # Keep the hand-written statements in the majority of the pool.
     keep = max(len(out), 6)
     out += rng.sample(membership, min(keep, len(membership)))
@@ -187,7 +187,7 @@ def _attribute(bank: FactBank, rng: random.Random, kind: str, values: Callable[[
         noun = ", ".join(names[o] for o in own)
         q = _single(rng, kind, _prompt(bank, kind, item=item.name), names[correct], distractors,
                     explanation=_sentence(f"{item.name}: {noun}"), source=bank.cite(item.source_for(kind)),
-                    categories=[item.category], fact=f"item:{item.name}")
+                    categories=[item.category], facts=(f"item:{item.name}",))
         if q:
             out.append(q)
     return out
@@ -217,7 +217,7 @@ def dimension(bank: FactBank, rng: random.Random) -> list[Question]:
             q = _single(rng, "dimension", _prompt(bank, "dimension", category=category.name, dimension=dim.name),
                         value, others, explanation=_sentence(f"{dim.name} — {category.name}: {value}"),
                         source=bank.cite(dim.source), categories=[category.id],
-                        fact=f"dim:{dim.name}:{category.id}")
+                        facts=(f"dim:{dim.name}:{category.id}",))
             if q:
                 out.append(q)
     return out
@@ -275,8 +275,8 @@ def generate_quiz(bank: FactBank, count: int, seed: int, kinds: Iterable[str] | 
             pool = pools[kind]
             while pool:
                 q = pool.pop()
-                if (kind, q.fact) not in facts:
-                    facts.add((kind, q.fact))
+                if not any((kind, f) in facts for f in q.facts):
+                    facts.update((kind, f) for f in q.facts)
                     quiz.append(q)
                     break
             if len(quiz) >= count:

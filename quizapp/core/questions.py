@@ -18,6 +18,11 @@ KINDS: dict[str, str] = {
 }
 MATCH_KIND = "match"
 
+# The shapes a generated question's answer takes (see quizapp/core/responses/ for their grading).
+RESPONSE_SINGLE = "single"
+RESPONSE_MULTIPLE = "multiple"
+RESPONSE_MATCHING = "matching"
+
 
 class InvalidResponse(ValueError):
     """A response that does not fit the question (unknown option, wrong shape)."""
@@ -27,9 +32,12 @@ class InvalidResponse(ValueError):
 class Question:
     """One question with its key.
 
-    Single-answer kinds use ``answer`` (an index into ``options``); the match
-    kind uses ``pairs`` (each left item with its correct right-hand text) and
-    ``options`` then lists the right-hand choices.
+    Single-answer questions use ``answer`` (an index into ``options``);
+    multiple-answer ones use ``answers`` (the indices of every right option);
+    matching ones use ``pairs`` (each left item with its correct right-hand
+    text) and ``options`` then lists the right-hand choices. ``facts`` names
+    what the question tests ("item:GPT-4:organization", "stmt:..."), so a quiz
+    never asks one fact twice, across kinds too.
     """
 
     kind: str
@@ -40,11 +48,21 @@ class Question:
     answer: int | None = None
     pairs: tuple[tuple[str, str], ...] = ()
     categories: tuple[str, ...] = ()
-    fact: str = ""
+    facts: tuple[str, ...] = ()
+    answers: tuple[int, ...] = ()
+
+    @property
+    def response(self) -> str:
+        """The response type: ``single``, ``multiple`` or ``matching``."""
+        if self.pairs:
+            return RESPONSE_MATCHING
+        if self.answers:
+            return RESPONSE_MULTIPLE
+        return RESPONSE_SINGLE
 
     @property
     def is_match(self) -> bool:
-        return self.kind == MATCH_KIND
+        return self.response == RESPONSE_MATCHING
 
     @property
     def left_items(self) -> list[str]:
@@ -64,23 +82,30 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented export shape (see README, "Quiz export")."""
-        data: dict[str, Any] = {"kind": self.kind, "prompt": self.prompt, "options": list(self.options)}
+        data: dict[str, Any] = {"kind": self.kind, "response": self.response, "prompt": self.prompt,
+                                "options": list(self.options)}
         if self.is_match:
             data["pairs"] = [[left, right] for left, right in self.pairs]
+        elif self.answers:
+            data["answer"] = list(self.answers)
         else:
             data["answer"] = self.answer
         data["explanation"] = self.explanation
         data["source"] = self.source
         data["categories"] = list(self.categories)
+        data["facts"] = list(self.facts)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Question:
+        answer = data.get("answer")
         return cls(
             kind=data["kind"], prompt=data["prompt"], options=tuple(data["options"]),
             explanation=data.get("explanation", ""), source=data.get("source", ""),
-            answer=data.get("answer"), pairs=tuple((left, right) for left, right in data.get("pairs", [])),
-            categories=tuple(data.get("categories", [])),
+            answer=None if isinstance(answer, list) else answer,
+            answers=tuple(answer) if isinstance(answer, list) else (),
+            pairs=tuple((left, right) for left, right in data.get("pairs", [])),
+            categories=tuple(data.get("categories", [])), facts=tuple(data.get("facts", [])),
         )
 
 

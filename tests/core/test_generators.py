@@ -25,23 +25,23 @@ def true_options(bank: FactBank, q: Question) -> set[str]:
     if q.kind == "classify":
         item = next(i for i in bank.items if q.prompt.endswith(f" {i.name}?"))
         return {o for o in q.options if categories.get(o) == item.category}
-    if q.kind == "method" and q.fact.startswith("item:"):
-        item = next(i for i in bank.items if i.name == q.fact[5:])
+    if q.kind == "method" and q.facts[0].startswith("item:"):
+        item = next(i for i in bank.items if i.name == q.facts[0][5:])
         used = {bank.method(m).name for m in (item.method, *item.related_methods) if m}
         return set(q.options) & used
     if q.kind == "method":
-        used = {bank.method(m).name for m in bank.methods_of_category(q.fact.split(":", 1)[1])}
+        used = {bank.method(m).name for m in bank.methods_of_category(q.facts[0].split(":", 1)[1])}
         return set(q.options) & used
     if q.kind == "organization":
-        item = next(i for i in bank.items if i.name == q.fact[5:])
+        item = next(i for i in bank.items if i.name == q.facts[0][5:])
         related = {o.name for o in bank.organizations
                    if bank.org_related(o.id, item.organization)}
         return set(q.options) & related
     if q.kind == "modality":
-        item = next(i for i in bank.items if i.name == q.fact[5:])
+        item = next(i for i in bank.items if i.name == q.facts[0][5:])
         return set(q.options) & {bank.modality(m).name for m in item.modality}
     if q.kind == "dimension":
-        _, name, cid = q.fact.split(":")
+        _, name, cid = q.facts[0].split(":")
         dim = next(d for d in bank.dimensions if d.name == name)
         return {dim.values[cid]}
     raise AssertionError(q.kind)
@@ -76,7 +76,7 @@ def test_quiz_invariants_hold_for_any_seed(bank_name: str, seed: int, count: int
     bank = BANKS[bank_name]
     quiz = generate_quiz(bank, count=count, seed=seed)
     assert len(quiz) == count  # both banks have well over 50 questions
-    keys = [(q.kind, q.fact) for q in quiz]
+    keys = [(q.kind, q.facts) for q in quiz]
     assert len(keys) == len(set(keys)), "the same fact was asked twice in one quiz"
     for q in quiz:
         check_question(bank, q)
