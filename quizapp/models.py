@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core.imported import ImportedQuestion
@@ -19,11 +22,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def normalise_username(name: str) -> str:
+    """A username as compared for uniqueness and log-in: NFKC-normalised and case-folded ("Ada" = "ADA")."""
+    return unicodedata.normalize("NFKC", name).casefold()[:64]
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-real-password")
+
+
+def check_dummy_password(password: str) -> bool:
+    """Hash ``password`` against a dummy hash, so a log-in for an unknown user costs what a real one does."""
+    check_password_hash(_dummy_hash(), password)
+    return False
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __allow_unmapped__ = True  # for ``session_token``, a plain attribute
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    # The unique index on this column is what refuses "racea" and "RACEA" (and two racing registrations).
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_instructor: Mapped[bool] = mapped_column(default=False)
@@ -36,12 +58,33 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     learning_steps: Mapped[str] = mapped_column(String(64), default="1m 10m", server_default="1m 10m")
     relearning_steps: Mapped[str] = mapped_column(String(64), default="10m", server_default="10m")
+    # Bumped by "log out everywhere" and a password change: every session and remember cookie carries
+    # the version it was made under, and one made under an older version no longer logs in.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")  # FSRS, 0.70-0.97
+
+    # The session this user object was loaded for (see quizapp.auth.sessions); not a column.
+    session_token: str | None = None
+
+    @validates("username")
+    def _set_username_key(self, _key: str, name: str) -> str:
+        self.username_key = normalise_username(name)
+        return name
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt, werkzeug's default KDF
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: id, session version and token."""
+        return f"{self.id}:{self.session_version}:{self.session_token or ''}"
+
+
+PRIVATE, SHARED = "private", "shared"
+VISIBILITIES = {PRIVATE: "Private: only I can see, export and assign it",
+                SHARED: "Shared: every instructor can see, export and assign it"}
 
 
 class Bank(db.Model):
@@ -66,12 +109,23 @@ class Bank(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     deleted_at: Mapped[datetime | None]
+    # Among instructors: "private" (its owner only) or "shared" (every instructor may view, export and
+    # assign it). Site banks (no owner) are always shared. See quizapp.instructor.access.
+    visibility: Mapped[str] = mapped_column(String(16), default=PRIVATE, server_default=PRIVATE)
 
     owner: Mapped[User | None] = relationship()
 
     @property
     def is_factbank(self) -> bool:
         return self.format == "factbank"
+
+    @property
+    def is_site_bank(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None or self.visibility == SHARED
 
 
 class BankVersion(db.Model):
@@ -100,6 +154,7 @@ class BankUpload(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    visibility: Mapped[str] = mapped_column(String(16), default=PRIVATE, server_default=PRIVATE)
 
 
 class Assignment(db.Model):
@@ -134,6 +189,9 @@ class QuizAttempt(db.Model):
     """One run through a quiz, by a user or a guest (identified by a token in their session)."""
 
     __tablename__ = "quiz_attempts"
+    # The attempts limit is held here, not only in Python: two concurrent starts cannot both be attempt 1.
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id", "attempt_number",
+                                       name="uq_quiz_attempts_assignment_user_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -149,6 +207,7 @@ class QuizAttempt(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(index=True)
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
     deadline: Mapped[datetime | None]  # when a time limit ends the attempt (enforced on the server)
+    attempt_number: Mapped[int | None]  # 1, 2, ... per learner in an assignment; None outside assignments
 
     bank: Mapped[Bank] = relationship()
     user: Mapped[User | None] = relationship()
@@ -258,12 +317,31 @@ class ReviewLog(db.Model):
     state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class UserSession(db.Model):
+    """A logged-in session (or remember cookie); logging out deletes it, so a copied cookie stops working.
+
+    Only a hash of the token is stored: the table leaking does not hand out sessions.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
 class LoginFailure(db.Model):
     """A failed log-in, counted per account and per address to throttle password guessing."""
 
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),
-                      Index("ix_login_failures_address_time", "address", "at"))
+                      Index("ix_login_failures_address_time", "address", "at"),
+                      Index("ix_login_failures_user_address_time", "username", "address", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
