@@ -78,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                             "database; users are dealt to them in turn (1)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance (2)")
     p.add_argument("--spawn-rate", type=float, help="users started per second (default: all within two seconds)")
+    p.add_argument("--wrk", action="store_true",
+                   help="instead of the locust mix: the question and review pages with wrk beside hello and insert, "
+                        "and the answer, rating and quiz-start POSTs (benchmarks/pages.py), in under a minute")
     p.add_argument("--out", type=Path, help="keep each phase's figures (JSON) and the logs here (default: a "
                                             "temporary directory, removed at the end)")
     args = p.parse_args(argv)
@@ -242,6 +245,11 @@ def print_level(hello: Row, insert: Row, rows: dict[str, Row], title: str, heade
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.wrk:
+        import pages
+
+        extra = ["--workers", str(args.workers), "--seconds", "3"]
+        return pages.main(extra + (["--database-url", args.database_url] if args.database_url else []))
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
     out = args.out or workdir

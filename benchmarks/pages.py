@@ -1,0 +1,280 @@
+"""Page benchmark: each learner step beside the stack's floor, in one run (``load.py --wrk`` runs this).
+
+Starts gunicorn (2 sync workers by default) on a fresh database and measures, closed-loop:
+
+* **GET pages with wrk** (Debian's ``wrk``; installed with apt if missing): ``/bench/hello``,
+  ``/bench/insert``, the question page of a started quiz and the flashcard review page, each
+  with one guest session's cookie, at 32 and at 4 connections.
+* **POSTs with a threaded client** (wrk cannot keep one session per connection): answering a
+  question, rating a card, starting a 10-question quiz of every kind, and ``POST
+  /bench/insert`` with the same client, so their ratio compares like with like. Each thread is
+  its own guest, with its own quizzes and deck.
+
+It prints requests/s, p50 and p99 per step and the ratios the speed goals are stated in:
+question and review pages ÷ hello, answer and rating ÷ insert, quiz start ÷ question page
+(cost per request), and p99 ÷ p50. No assertions: the figures are for reading.
+
+Examples::
+
+    python benchmarks/pages.py                  # SQLite, 10 s per step
+    python benchmarks/pages.py --quick          # 3 s per step
+    python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import quizapp_command, reset_postgres, start_servers, stop_servers  # noqa: E402
+
+BANK = "llm-vs-genai"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CARD_ID = re.compile(r'name="card_id" type="hidden" value="([^"]+)"')
+SHOWN_AT = re.compile(r'name="shown_at" type="hidden" value="([^"]*)"')
+KIND_BOX = re.compile(r'name="kinds"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="kinds"')
+LOCATION_ID = re.compile(r"/quiz/(\d+)")
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+# One body that answers any generated question: a choice for single/multiple, a match for every row.
+ANSWER_FIELDS = [("choice", "0"), *((f"pair_{i}", "0") for i in range(8))]
+
+
+@dataclass
+class Figures:
+    name: str
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+class Client:
+    """One guest: a keep-alive connection and the session cookie it was given."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = urlencode(fields) if fields is not None else None
+        if body is not None:
+            headers.update(FORM)
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, response.getheader("Location") or "", text
+
+    def csrf(self, path: str) -> str:
+        match = CSRF.search(self.request("GET", path)[2])
+        if match is None:
+            raise SystemExit(f"no CSRF token on {path}")
+        return match.group(1)
+
+    def start_quiz(self, length: int, feedback: str, token: str, kinds: list[str]) -> int:
+        fields = [("csrf_token", token), ("bank", BANK), *(("kinds", k) for k in kinds),
+                  ("length", str(length)), ("feedback", feedback)]
+        status, location, _ = self.request("POST", "/quiz/", fields)
+        match = LOCATION_ID.search(location)
+        if status != 302 or match is None:
+            raise SystemExit(f"starting a quiz answered {status}")
+        return int(match.group(1))
+
+
+def all_kinds(client: Client) -> list[str]:
+    page = client.request("GET", "/quiz/")[2]
+    return [a or b for a, b in KIND_BOX.findall(page)]
+
+
+def wrk(url: str, cookie: str, connections: int, seconds: float, method: str = "GET", name: str = "") -> Figures:
+    """Run wrk closed-loop; parse its requests/s and latency percentiles."""
+    cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:.0f}s", "--latency",
+           "-H", f"Cookie: {cookie}"]
+    if method != "GET":
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(f'wrk.method = "{method}"\n')
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Figures(name or url.split("/", 3)[-1], total, int(errors.group(1)) if errors else 0, rps,
+                   _wrk_ms(out, "50%"), _wrk_ms(out, "99%"))
+
+
+def _wrk_ms(out: str, label: str) -> float:
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def threaded(name: str, base: str, threads: int, seconds: float, prepare, step) -> Figures:
+    """Closed loop: each thread prepares its own state, then times ``step`` repeatedly for ``seconds``."""
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    errors = [0] * threads
+    states = [prepare(Client(base)) for _ in range(threads)]
+    barrier = threading.Barrier(threads)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            ok = step(states[i])
+            if ok is None:  # not a measured request (the state was refilled)
+                continue
+            latencies[i].append(time.perf_counter() - t0)
+            errors[i] += 0 if ok else 1
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    merged = sorted(x for per in latencies for x in per)
+    return Figures(name, len(merged), sum(errors), len(merged) / elapsed, _pct(merged, 0.50) * 1000,
+                   _pct(merged, 0.99) * 1000)
+
+
+def _pct(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+class AnswerState:
+    """A guest with quizzes whose questions are answered one after another ("answers at the end")."""
+
+    def __init__(self, client: Client, kinds: list[str]) -> None:
+        self.client, self.kinds = client, kinds
+        self.token = client.csrf("/quiz/")
+        self.queue: list[str] = []
+
+    def next_action(self) -> str:
+        if not self.queue:
+            attempt = self.client.start_quiz(50, "end", self.token, self.kinds)
+            count = 50
+            self.queue = [f"/quiz/{attempt}/answer/{p}" for p in range(1, count + 1)]
+        return self.queue.pop(0)
+
+
+class RateState:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.base = f"/cards/{BANK}/review"
+        self.client.request("GET", self.base)
+        self.page = self.client.request("GET", self.base)[2]
+
+
+def _rate(state: RateState) -> bool | None:
+    card, shown, token = CARD_ID.search(state.page), SHOWN_AT.search(state.page), CSRF.search(state.page)
+    if card is None or token is None:  # this guest's new cards for today are done: become a new guest
+        state.__init__(Client(f"http://{state.client.conn.host}:{state.client.conn.port}"))
+        return None
+    fields = [("csrf_token", token.group(1)), ("card_id", card.group(1)),
+              ("shown_at", shown.group(1) if shown else ""), ("rating", "4")]
+    status, _, _ = state.client.request("POST", state.base, fields)
+    state.page = state.client.request("GET", state.base)[2]  # the next card (not timed: done after the step)
+    return status == 302
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seconds", type=float, default=10, help="seconds per measured step (10)")
+    p.add_argument("--quick", action="store_true", help="3 s per step")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    p.add_argument("--database-url", help="a PostgreSQL database to DROP and recreate (its name must contain 'bench')")
+    args = p.parse_args(argv)
+    seconds = 3.0 if args.quick else args.seconds
+    if shutil.which("wrk") is None:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True)
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-pages-"))
+    db_url = reset_postgres(args.database_url, False) if args.database_url else f"sqlite:///{workdir / 'q.sqlite'}"
+    env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": secrets.token_hex(32),
+           "QUIZAPP_BENCH_ENDPOINTS": "1", "PYTHONUNBUFFERED": "1"}
+    subprocess.run([*quizapp_command(), "init-db"], env=env, cwd=workdir, check=True, capture_output=True)
+    load = os.getloadavg()
+    print(f"quizapp page benchmark: {'PostgreSQL' if args.database_url else 'SQLite (WAL)'}, gunicorn "
+          f"{args.workers} sync workers, {os.cpu_count()} CPUs shared with the load generators; {seconds:.0f} s a "
+          f"step; load average {load[0]:.1f}")
+    procs: list[subprocess.Popen] = []
+    try:
+        procs, hosts, _ = start_servers(argparse.Namespace(instances=1, workers=args.workers), env, workdir)
+        base = hosts[0]
+        guest = Client(base)
+        kinds = all_kinds(guest)
+        token = guest.csrf("/quiz/")
+        attempt = guest.start_quiz(50, "end", token, kinds)
+        guest.request("GET", f"/cards/{BANK}/review")
+        rows: dict[int, dict[str, Figures]] = {}
+        for conns in (32, 4):
+            level = rows.setdefault(conns, {})
+            level["hello"] = wrk(f"{base}/bench/hello", guest.cookie, conns, seconds, name="hello")
+            level["insert"] = wrk(f"{base}/bench/insert", guest.cookie, conns, seconds, "POST", "insert")
+            level["question page"] = wrk(f"{base}/quiz/{attempt}", guest.cookie, conns, seconds, name="question page")
+            level["review page"] = wrk(f"{base}/cards/{BANK}/review", guest.cookie, conns, seconds, name="review page")
+            threads = conns
+            level["insert (client)"] = threaded("insert (client)", base, threads, seconds, lambda c: c,
+                                                lambda c: c.request("POST", "/bench/insert", [])[0] == 200)
+            level["question (client)"] = threaded(
+                "question (client)", base, threads, seconds,
+                lambda c: (c, c.start_quiz(50, "end", c.csrf("/quiz/"), kinds)),
+                lambda s: s[0].request("GET", f"/quiz/{s[1]}")[0] == 200)
+            level["answer"] = threaded(
+                "answer", base, threads, seconds, lambda c: AnswerState(c, kinds),
+                lambda s: s.client.request("POST", s.next_action(),
+                                           [("csrf_token", s.token), *ANSWER_FIELDS])[0] in (200, 302))
+            level["rating"] = threaded("rating", base, threads, seconds, RateState, _rate)
+            level["quiz start"] = threaded(
+                "quiz start", base, threads, seconds, lambda c: (c, c.csrf("/quiz/")),
+                lambda s: s[0].request("POST", "/quiz/", [("csrf_token", s[1]), ("bank", BANK),
+                                                          *(("kinds", k) for k in kinds), ("length", "10"),
+                                                          ("feedback", "immediate")])[0] == 302)
+        report(rows)
+    finally:
+        stop_servers(procs)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def report(rows: dict[int, dict[str, Figures]]) -> None:
+    for conns, level in rows.items():
+        print(f"\n== {conns} connections ==")
+        print(f"  {'step':<20}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}")
+        for f in level.values():
+            print(f"  {f.name:<20}{f.requests:>9}{f.errors:>7}{f.rps:>9.1f}{f.p50_ms:>9.1f}{f.p99_ms:>9.1f}"
+                  f"{f.p99_ms / f.p50_ms if f.p50_ms else float('nan'):>9.2f}")
+        hello, insert = level["hello"].rps, level["insert (client)"].rps
+        print(f"  question page / hello (wrk): {level['question page'].rps / hello:.3f}   (goal >= 0.35)")
+        print(f"  review page / hello (wrk):   {level['review page'].rps / hello:.3f}   (goal >= 0.35)")
+        print(f"  answer / insert (client):    {level['answer'].rps / insert:.3f}   (goal >= 0.6)")
+        print(f"  rating / insert (client):    {level['rating'].rps / insert:.3f}   (goal >= 0.6)")
+        cost = level["question (client)"].rps / level["quiz start"].rps
+        print(f"  quiz start cost / question page cost (client): {cost:.2f}   (goal <= 3)")
+        worst = max(level.values(), key=lambda f: f.p99_ms / f.p50_ms if f.p50_ms else 0)
+        print(f"  worst p99/p50: {worst.name} {worst.p99_ms / worst.p50_ms:.2f}   (goal <= 4 at 32 connections)")
+        print(f"  median p99 of learner steps: "
+              f"{statistics.median(f.p99_ms for n, f in level.items() if 'insert' not in n and n != 'hello'):.1f} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
