@@ -36,6 +36,30 @@ class MatchPair:
 
 
 @dataclass(frozen=True)
+class EmbeddedFile:
+    """An image stored with a question (Moodle XML ``<file>``), referenced as ``@@PLUGINFILE@@/name``.
+
+    ``area`` says which text holds it ("questiontext", "generalfeedback", "answerfeedback/0", ...);
+    ``name`` includes Moodle's file path below "/" ("myfolder/pic.png"); the bytes live elsewhere,
+    keyed by ``sha256`` (``ParseResult.files``, then the question_files table).
+    """
+
+    area: str
+    name: str
+    sha256: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A numerical question's unit: the answer in this unit times ``multiplier`` is the answer in the first."""
+
+    name: str
+    multiplier: float = 1.0
+
+
+@dataclass(frozen=True)
 class Issue:
     """A problem or a warning found while reading a file, with the line it starts on (1-based)."""
 
@@ -63,6 +87,25 @@ class ImportedQuestion:
     general_feedback: str = ""
     id_number: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # Moodle's question settings (Moodle XML keeps them all; GIFT gets Moodle's defaults).
+    default_grade: float = 1.0
+    penalty: float = 0.3333333
+    shuffle_answers: bool = True  # multichoice, matching
+    answer_numbering: str = "abc"  # multichoice
+    usecase: bool = False  # shortanswer: True = case matters
+    correct_feedback: str = ""  # multichoice, matching: Moodle's combined feedback
+    partially_correct_feedback: str = ""
+    incorrect_feedback: str = ""
+    show_num_correct: bool = False
+    units: tuple[Unit, ...] = ()  # numerical
+    grader_info: str = ""  # essay: shown to whoever grades it
+    response_format: str = "editor"  # essay: editor, plain, monospaced, noinline, ...
+    response_template: str = ""  # essay
+    answer_format: str = ""  # multichoice answers and matching items, when not text_format
+    category_info: str = ""  # the description of the question's category
+    hints: tuple[str, ...] = ()
+    files: tuple[EmbeddedFile, ...] = ()
+    moodle_options: tuple[tuple[str, str], ...] = ()  # other Moodle XML settings, written back on export
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +116,10 @@ class ImportedQuestion:
         data["answers"] = tuple(Answer(**a) for a in data.get("answers", ()))
         data["pairs"] = tuple(MatchPair(**p) for p in data.get("pairs", ()))
         data["tags"] = tuple(data.get("tags", ()))
+        data["units"] = tuple(Unit(**u) for u in data.get("units", ()))
+        data["hints"] = tuple(data.get("hints", ()))
+        data["files"] = tuple(EmbeddedFile(**f) for f in data.get("files", ()))
+        data["moodle_options"] = tuple((str(k), str(v)) for k, v in data.get("moodle_options", ()))
         return cls(**data)
 
 
@@ -83,6 +130,7 @@ class ParseResult:
     questions: list[ImportedQuestion] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # embedded files' bytes by sha256
 
     @property
     def ok(self) -> bool:
