@@ -29,6 +29,16 @@ def _safe_next(default: str) -> str:
     return target if target.startswith("/") and not parts.netloc and not parts.scheme else default
 
 
+def _count(number: int, one: str, many: str) -> str:
+    """ "1 quiz", "2 quizzes"; empty for none."""
+    return f"{number} {one if number == 1 else many}" if number else ""
+
+
+def _sentence(text: str) -> str:
+    """``text`` with one full stop: a display name such as "Alice L." already ends the sentence."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> str | Response | tuple[str, int]:
     """Create an account; quizzes taken as a guest in this session become the account's."""
@@ -43,9 +53,11 @@ def register() -> str | Response | tuple[str, int]:
         adopted = adopt_guest_work(user.id)
         login_user(user)
         message = "Welcome! Your account is ready."
-        if adopted.attempts or adopted.cards:
-            message += (f" What you did as a guest is kept: {adopted.attempts} quiz(zes) and "
-                        f"{adopted.cards} flashcard(s) in progress.")
+        cards = _count(adopted.cards, "flashcard", "flashcards")
+        kept = [part for part in (_count(adopted.attempts, "quiz", "quizzes"), cards and f"your progress on {cards}")
+                if part]
+        if kept:
+            message += f" What you did as a guest is kept: {' and '.join(kept)}."
         flash(message, "success")
         return redirect(url_for("progress.index") if adopted.attempts else url_for("main.index"))
     return render_template("auth/register.html", form=form), 400 if request.method == "POST" else 200
@@ -72,7 +84,7 @@ def login() -> str | Response | tuple[str, int]:
             clear_failures(form.username.data)
             adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
-            flash(f"Logged in as {user.display_name}.", "success")
+            flash(_sentence(f"Logged in as {user.display_name}"), "success")
             return redirect(_safe_next(url_for("main.index")))
     return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
 
