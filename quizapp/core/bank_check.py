@@ -16,8 +16,10 @@ from .bank import FactBank
 from .bank_loader import BankError, load_bank_text
 from .imported import ImportedQuestion, ParseResult
 
-FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken": "Moodle Aiken", "csv": "CSV"}
-EXTENSIONS = {".yaml": "factbank", ".yml": "factbank", ".gift": "gift", ".csv": "csv", ".aiken": "aiken"}
+FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken": "Moodle Aiken", "csv": "CSV",
+           "moodlexml": "Moodle XML"}
+EXTENSIONS = {".yaml": "factbank", ".yml": "factbank", ".gift": "gift", ".csv": "csv", ".aiken": "aiken",
+              ".xml": "moodlexml"}
 MAX_QUESTIONS = 5000
 # The lengths of the banks table's columns (PostgreSQL refuses longer text; SQLite would store it).
 MAX_SLUG, MAX_TITLE, MAX_FILENAME = 64, 200, 200
@@ -25,9 +27,11 @@ _AIKEN_ANSWER = re.compile(r"^ANSWER:", re.MULTILINE)
 
 
 def read_questions(fmt: str, text: str, filename: str) -> ParseResult:
-    """Run the reader for an imported format ("gift", "aiken" or "csv")."""
+    """Run the reader for an imported format ("gift", "aiken", "csv" or "moodlexml")."""
     if fmt == "gift":
         from .formats.gift import parse_gift as reader
+    elif fmt == "moodlexml":
+        from .formats.moodle_xml import parse_moodle_xml as reader
     elif fmt == "aiken":
         from .formats.aiken import parse_aiken as reader
     else:
