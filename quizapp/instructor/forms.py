@@ -20,13 +20,13 @@ from ..config import MAX_UPLOAD_BYTES
 from ..core.bank_check import FORMATS
 from ..quiz.forms import MultiCheckboxField
 
-UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken"]
+UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken", "xml"]
 
 
 class UploadForm(FlaskForm):
     file = FileField("Bank file", validators=[
         FileRequired("Choose a file to upload."),
-        FileAllowed(UPLOAD_EXTENSIONS, "Upload a .yaml, .gift, .txt, .csv or .aiken file."),
+        FileAllowed(UPLOAD_EXTENSIONS, "Upload a .yaml, .gift, .txt, .csv, .aiken or Moodle .xml file."),
         FileSize(MAX_UPLOAD_BYTES, message=f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB."),
     ])
     format = SelectField("Format", choices=[SelectChoice("", "Detect from the file name"),
