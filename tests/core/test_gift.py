@@ -97,9 +97,8 @@ def test_double_backslash_is_one_backslash_and_the_next_character_is_syntax():
 
 def test_escaped_braces_alone_make_a_description():
     result = parse_gift(r"Just \{text\}")
-    assert result.questions == []
-    assert has(result.warnings, 1, "description")
-    assert has(result.errors, 1, "no questions")
+    assert [(q.qtype, q.text, q.default_grade) for q in result.questions] == [("description", "Just {text}", 0.0)]
+    assert result.warnings == [] and result.errors == []
 
 
 # -- categories ---------------------------------------------------------------------------------------
@@ -166,10 +165,13 @@ def test_general_feedback_goes_with_every_type():
     assert one("Q{=a->1 =b->2####gf}").general_feedback == "gf"
 
 
-def test_block_with_only_general_feedback_is_an_essay_and_is_skipped():
+def test_block_with_only_general_feedback_is_an_essay():
     result = parse_gift("Essay{####Marking notes}\n\nQ{T}")
-    assert has(result.warnings, 1, "essay questions are not imported")
-    assert [q.text for q in result.questions] == ["Q"]
+    assert result.warnings == []
+    essay, q = result.questions
+    assert (essay.qtype, essay.text, essay.general_feedback, essay.response_format) == (
+        "essay", "Essay", "Marking notes", "editor")
+    assert q.text == "Q"
 
 
 # -- text formats -------------------------------------------------------------------------------------
@@ -218,10 +220,11 @@ def test_lower_case_true_false_is_a_short_answer_with_a_warning(block):
     assert has(result.warnings, 2, "did you mean {")
 
 
-def test_description_is_skipped_with_a_warning():
+def test_description_is_imported_without_a_warning():
     result = parse_gift("::Intro:: Read this first.\n\nQ{T}")
-    assert has(result.warnings, 1, "description")
-    assert [q.text for q in result.questions] == ["Q"]
+    assert result.warnings == []
+    assert [(q.qtype, q.name, q.text) for q in result.questions] == [
+        ("description", "Intro", "Read this first."), ("truefalse", "Q", "Q")]
 
 
 # -- multiple choice ----------------------------------------------------------------------------------
@@ -260,7 +263,7 @@ def test_multichoice_needs_two_answers():
     result = parse_gift("x\n\nQ\n{~only}")
     assert messages(result.errors) == [(4, "not enough answers for this question type (multiple choice needs at "
                                            "least 2)")]
-    assert result.questions == []
+    assert [q.qtype for q in result.questions] == ["description"]
 
 
 def test_no_right_answer_warns():
@@ -445,8 +448,11 @@ def test_brace_errors():
 
 
 def test_no_questions_at_all_is_an_error():
-    for text in ("", "\n\n", "// only a comment\n", "Essay {}", "Just a description"):
+    for text in ("", "\n\n", "// only a comment\n"):
         assert has(parse_gift(text).errors, 1, "There are no questions in the import file")
+    for text, qtype in (("Essay {}", "essay"), ("Just a description", "description")):
+        result = parse_gift(text)
+        assert result.errors == [] and [q.qtype for q in result.questions] == [qtype]
 
 
 def test_every_error_is_reported_and_good_questions_are_still_read():
@@ -522,8 +528,9 @@ def test_realistic_file():
     result = parse_gift(REALISTIC)
     assert result.errors == []
     names = [q.name for q in result.questions]
-    assert names == ["Grant tomb", "Grant born", "Capitals", "TF", "Lower", "Grant is _____ in Grant's tomb."]
-    tomb, born, capitals, tf, lower, missing = result.questions
+    assert names == ["Grant tomb", "Grant born", "Capitals", "TF", "Essay", "Lower", "Grant is _____ in Grant's tomb."]
+    tomb, born, capitals, tf, essay, lower, missing = result.questions
+    assert (essay.qtype, essay.text, essay.line) == ("essay", "Explain.", 31)
     assert (tomb.line, tomb.category, tomb.id_number, tomb.tags) == (7, "$course$/top/History", "GR-1",
                                                                     ("history", "usa"))
     assert tomb.answers == (A("Grant", 0.0, "No, he's not alone."), A("Jefferson", 0.0), A("no one", 1.0, "Right!"))
@@ -538,7 +545,6 @@ def test_realistic_file():
     assert missing.line == 35
     assert [(w.line, w.message.split(":")[0]) for w in result.warnings] == [
         (29, "this line looks like the start of another question (a second "),
-        (31, "essay questions are not imported"),
         (33, "{true} is read as a short answer, not true/false (Moodle is case-sensitive)")]
 
 
@@ -608,11 +614,13 @@ def test_writer_ids_tags_and_every_truefalse_feedback_combination():
     roundtrip(questions)
 
 
-def test_writer_writes_essays_and_descriptions_which_are_not_read_back():
-    text = write_gift([q_(qtype="essay", general_feedback="notes"), q_(qtype="description")])
+def test_writer_writes_essays_and_descriptions_which_are_read_back():
+    text = write_gift([q_(qtype="essay", general_feedback="notes"), q_(qtype="description", default_grade=0.0)])
     assert text == "::N:: T{####notes}\n\n::N:: T\n"
     result = parse_gift(text)
-    assert len(result.warnings) == 2 and result.questions == []
+    assert result.warnings == []
+    assert [(q.qtype, q.general_feedback, q.default_grade) for q in result.questions] == [
+        ("essay", "notes", 1.0), ("description", "", 0.0)]
 
 
 # -- properties ---------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ Deviations (each only where Moodle crashes, garbles or would make the app worse)
   looking for the tolerance ``:``);
 - tolerances are stored as absolute values (Moodle's grader uses ``abs()`` anyway);
 - an explicit name is not HTML-stripped, and an empty ``::::`` name gets the default name;
-- essay and description questions are skipped with a warning (quizapp cannot grade or show them).
+- essay (``{}``) and description (no answer block) questions are imported as Moodle imports them;
+  quizzes only draw the graded types from a bank.
 """
 
 from __future__ import annotations
@@ -251,12 +252,12 @@ class _Reader:
                 name, p = self.unescape(src[p + 2:end]).strip(WS), end + 2
             p = self.strip(p, hi)[0]
         op, cl = src.find("{", p, hi), src.find("}", p, hi)
-        if op < 0 and cl < 0:
-            hint = " (did you mean $CATEGORY:? it is case-sensitive)" \
-                if src[lo:hi].upper().startswith("$CATEGORY:") else ""
-            self.warn(line, f"a description (text with no {{...}} answers) is not imported: quizapp has no "
-                            f"description items{hint}")
-            return None
+        if op < 0 and cl < 0:  # no answer block: a description (Moodle: defaultmark 0)
+            if src[lo:hi].upper().startswith("$CATEGORY:"):
+                self.warn(line, "this is read as a description (did you mean $CATEGORY:? it is case-sensitive)")
+            text, fmt = self.part(src[p:hi], "moodle", line)
+            return ImportedQuestion(qtype="description", name=name or default_name(text), text=text, line=line,
+                                    text_format=fmt, category=self.category, default_grade=0.0)
         if op < 0 or cl < 0:
             self.error(self.line_at(max(op, cl)), "Could not find {...} around answers (a '{' or '}' is missing; "
                                                   "write a literal brace as \\{ or \\})")
@@ -275,9 +276,9 @@ class _Reader:
         text, fmt = self.part(src[p:op] + blank + src[cl + 1:hi], "moodle", line)
         general_feedback = self.part(gf_raw, fmt, line)[0]
         block, block_line = src[a_lo:a_hi], self.line_at(op)
-        if not block:
-            self.warn(line, "essay questions are not imported: quizapp has no essay grading")
-            return None
+        if not block:  # {} or {####feedback}: an essay, with Moodle's essay defaults
+            return ImportedQuestion(qtype="essay", name=name or default_name(text), text=text, line=line,
+                                    text_format=fmt, category=self.category, general_feedback=general_feedback)
         errors_before = len(self.result.errors)
         if block[0] == "#":
             qtype, read = "numerical", self.numerical(a_lo, a_hi, fmt, block_line)
