@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from .bar_chart import CHART_WIDTH
 
-def score_chart_svg(points: Sequence[tuple[str, float]], title: str, width: int = 640, height: int = 240) -> str:
-    """A line chart of percentages (0-100) over time; ``points`` are (label, percent) in order."""
-    left, right, top, bottom = 44, 12, 16, 36
+
+def score_chart_svg(points: Sequence[tuple[str, float]], title: str, width: int = CHART_WIDTH,
+                    height: int = 220) -> str:
+    """A line chart of percentages (0-100) over time; ``points`` are (label, percent) in order.
+
+    The first and last labels are anchored at their ends, so they stay inside the drawing.
+    """
+    left, right, top, bottom = 44, 12, 14, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     desc = "; ".join(f"{label}: {value:.0f}%" for label, value in points) or "No finished quizzes yet."
     parts = [
@@ -23,7 +29,7 @@ def score_chart_svg(points: Sequence[tuple[str, float]], title: str, width: int 
     for pct in (0, 25, 50, 75, 100):
         y = top + plot_h * (1 - pct / 100)
         parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{pct}%</text>')
+        parts.append(f'<text class="axis" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{pct}%</text>')
     if points:
         step = plot_w / max(len(points) - 1, 1)
         coords = [(left + i * step if len(points) > 1 else left + plot_w / 2,
@@ -33,9 +39,10 @@ def score_chart_svg(points: Sequence[tuple[str, float]], title: str, width: int 
         for (x, y), (label, value) in zip(coords, points, strict=True):
             parts.append(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(label)}: '
                          f'{value:.0f}%</title></circle>')
-        ends = [0, len(points) - 1] if len(points) > 1 else [0]
-        for (x, _), (label, _) in [(coords[i], points[i]) for i in ends]:
-            parts.append(f'<text class="axis" x="{x:.1f}" y="{height - 12}" text-anchor="middle">'
-                         f'{escape(label)}</text>')
+        ends = [(0, "start"), (len(points) - 1, "end")] if len(points) > 1 else [(0, "middle")]
+        for i, anchor in ends:
+            x = coords[i][0] - 4 if anchor == "start" else coords[i][0] + 4 if anchor == "end" else coords[i][0]
+            parts.append(f'<text class="axis" x="{x:.1f}" y="{height - 10}" text-anchor="{anchor}">'
+                         f'{escape(points[i][0])}</text>')
     parts.append("</svg>")
     return "".join(parts)

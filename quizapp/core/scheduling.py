@@ -26,6 +26,9 @@ from fsrs import Card, Rating, Scheduler, State
 LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
 AGAIN, HARD, GOOD, EASY = int(Rating.Again), int(Rating.Hard), int(Rating.Good), int(Rating.Easy)
 RATINGS = (AGAIN, HARD, GOOD, EASY)
+# FSRS's desired retention: the chance of recalling a card when it comes due. Higher means shorter intervals and
+# more reviews; the bounds are those Anki's FSRS options recommend (0.70-0.97).
+MIN_DESIRED_RETENTION, MAX_DESIRED_RETENTION, DEFAULT_DESIRED_RETENTION = 0.70, 0.97, 0.90
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,16 @@ class SchedulerSettings:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     rollover_hour: int = 4  # the study day starts at this hour in the user's time zone (as Anki)
     timezone: str = "UTC"  # IANA name, via zoneinfo
-    desired_retention: float = 0.9
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
     enable_fuzzing: bool = True  # tests pass False
     learn_ahead: timedelta = timedelta(minutes=20)  # learning cards may be shown this early (Anki)
 
     def __post_init__(self) -> None:
         if not 0 <= self.rollover_hour <= 23:
             raise ValueError(f"rollover_hour must be 0..23, got {self.rollover_hour}")
-        if not 0 < self.desired_retention < 1:
-            raise ValueError(f"desired_retention must be between 0 and 1, got {self.desired_retention}")
+        if not MIN_DESIRED_RETENTION <= self.desired_retention <= MAX_DESIRED_RETENTION:
+            raise ValueError(f"desired_retention must be {MIN_DESIRED_RETENTION:.2f} to {MAX_DESIRED_RETENTION:.2f}, "
+                             f"got {self.desired_retention}")
         if self.new_per_day < 0 or self.reviews_per_day < 0:
             raise ValueError("daily limits cannot be negative")
         if any(step <= timedelta(0) for step in (*self.learning_steps, *self.relearning_steps)):

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
-from quizapp.core.bar_chart import bar_chart_svg
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizapp.core.bar_chart import CHART_WIDTH, bar_chart_svg, nice_ticks
 from quizapp.core.card_stats import card_counts, due_forecast, reviews_per_day, true_retention_by_week
-from quizapp.core.scheduling import AGAIN, GOOD, HARD, LEARNING, RELEARNING, REVIEW, CardProgress, SchedulerSettings
+from quizapp.core.charts import score_chart_svg
+from quizapp.core.scheduling import (
+    AGAIN,
+    GOOD,
+    HARD,
+    LEARNING,
+    MAX_DESIRED_RETENTION,
+    MIN_DESIRED_RETENTION,
+    RELEARNING,
+    REVIEW,
+    CardProgress,
+    SchedulerSettings,
+)
 
 S = SchedulerSettings(enable_fuzzing=False)  # UTC, rollover 04:00
 NOW = datetime(2024, 6, 12, 12, 0, tzinfo=UTC)  # a Wednesday; study day 2024-06-12
@@ -108,3 +125,46 @@ def test_bar_chart_empty_and_distinct_ids() -> None:
     assert a.get("aria-labelledby") != b.get("aria-labelledby")
     few = ET.fromstring(bar_chart_svg([("x", 1), ("y", 2.5)], "Few"))
     assert [t.text for t in few.findall(f"{SVG}text") if t.get("text-anchor") == "middle"] == ["x", "y"]
+
+
+def _y_labels(svg: str) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg).findall(f"{SVG}text") if t.get("text-anchor") == "end"]
+
+
+@pytest.mark.parametrize(("top", "labels"), [
+    (0, ["0", "1"]), (1, ["0", "1"]), (3, ["0", "1", "2", "3"]), (7, ["0", "2", "4", "6", "8"]),
+    (27, ["0", "10", "20", "30"]), (200, ["0", "50", "100", "150", "200"])])
+def test_count_axis_has_whole_numbers_only(top: int, labels: list[str]) -> None:
+    assert _y_labels(bar_chart_svg([("a", 0), ("b", top)], "Cards")) == labels
+
+
+def test_fractional_values_keep_fractional_ticks() -> None:
+    assert _y_labels(bar_chart_svg([("a", 0.5), ("b", 1.5)], "Hours")) == ["0", "0.5", "1", "1.5"]
+
+
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False), st.booleans())
+def test_nice_ticks_cover_the_top_in_even_steps(top: float, whole: bool) -> None:
+    ticks = nice_ticks(top, whole)
+    assert ticks[0] == 0 and ticks[-1] >= top and 2 <= len(ticks) <= 6
+    steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert all(math.isclose(step, steps[0], rel_tol=1e-9) for step in steps) and steps[0] > 0
+    if whole:
+        assert all(float(t).is_integer() for t in ticks)
+
+
+def test_charts_are_drawn_narrow_so_phone_labels_stay_readable() -> None:
+    """Both charts use the 400-unit drawing the CSS font sizes are worked out for (static/style.css)."""
+    for svg in (bar_chart_svg([("a", 1)], "Bars"), score_chart_svg([("first", 50.0), ("last", 80.0)], "Line")):
+        assert ET.fromstring(svg).get("viewBox") == f"0 0 {CHART_WIDTH} " + ET.fromstring(svg).get("viewBox").split()[3]
+    anchors = [t.get("text-anchor") for t in ET.fromstring(score_chart_svg([("first", 50.0), ("last", 80.0)], "L"))
+               .findall(f"{SVG}text") if t.text in ("first", "last")]
+    assert anchors == ["start", "end"]  # the end labels stay inside the drawing
+
+
+def test_desired_retention_is_bounded_as_anki_recommends() -> None:
+    assert SchedulerSettings().desired_retention == 0.9
+    for value in (MIN_DESIRED_RETENTION, MAX_DESIRED_RETENTION):
+        assert SchedulerSettings(desired_retention=value).desired_retention == value
+    for value in (0.69, 0.98, math.nan):
+        with pytest.raises(ValueError, match="desired_retention must be 0.70 to 0.97"):
+            SchedulerSettings(desired_retention=value)
