@@ -5,10 +5,19 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, ValidationError
+from wtforms import (
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from ..core.scheduling import parse_steps
+from ..core.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION, parse_steps
 
 
 def _check_steps(field: StringField) -> None:
@@ -40,6 +49,13 @@ class CardSettingsForm(FlaskForm):
     timezone = SelectField("Your time zone", validators=[InputRequired()])
     learning_steps = StringField("Learning steps (e.g. 1m 10m)", validators=[InputRequired(), Length(max=64)])
     relearning_steps = StringField("Relearning steps (e.g. 10m)", validators=[InputRequired(), Length(max=64)])
+    desired_retention = FloatField(
+        "Desired retention", validators=[
+            InputRequired("Give the desired retention as a number from 0.70 to 0.97."),
+            NumberRange(MIN_DESIRED_RETENTION, MAX_DESIRED_RETENTION,
+                        f"Desired retention must be from {MIN_DESIRED_RETENTION:.2f} to {MAX_DESIRED_RETENTION:.2f}.")],
+        description="The share of cards you want to still remember when they come due: higher means shorter "
+                    "intervals and more reviews a day (0.70–0.97; 0.90 is FSRS's default).")
     submit = SubmitField("Save settings")
 
     def validate_learning_steps(self, field: StringField) -> None:

@@ -81,10 +81,10 @@ def review(slug: str) -> str:
     topics = _topics(request.args.getlist("topic"))
     owner, now = current_owner(), utc_now()
     deck = load_deck(owner, bank, topics, _user(), now)
-    session.setdefault(_since_key(slug), now.isoformat())
+    since = datetime.fromisoformat(session.setdefault(_since_key(slug), now.isoformat()))
     card = deck.current
     if card is None:
-        since = datetime.fromisoformat(session.pop(_since_key(slug)))
+        session.pop(_since_key(slug))
         upcoming = next_due(deck.progress[c] for c in deck.cards if c in deck.progress)
         return render_template("cards/done.html", bank=bank, topics=topics, summary=session_summary(owner, bank, since),
                                upcoming=upcoming, now=now, undo=UndoForm())
@@ -95,7 +95,8 @@ def review(slug: str) -> str:
     new, learning, due = deck.queue.counts
     return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown, form=form,
                            intervals=intervals, ratings=RATINGS, counts={"new": new, "learning": learning, "due": due},
-                           undo=UndoForm(), topic_names=topic_titles(fact_bank(bank)))
+                           undo=UndoForm() if session_summary(owner, bank, since).reviewed else None,
+                           topic_names=topic_titles(fact_bank(bank)))
 
 
 @bp.post("/<slug>/review")
@@ -147,15 +148,17 @@ def cram(slug: str) -> str:
 
 @bp.get("/<slug>/export.<fmt>")
 def export(slug: str, fmt: str) -> Response:
-    """Download the deck (or the chosen sub-decks) for Anki (.apkg) or as tab-separated text (.csv)."""
+    """Download the deck (or the chosen sub-decks) for Anki (.apkg) or as tab-separated text (.tsv)."""
     bank = _bank(slug)
     topics = _topics(request.args.getlist("topic"))
+    if fmt == "csv":  # the name of the tab-separated export before it was called what it is
+        return redirect(url_for("cards.export", slug=slug, fmt="tsv", topic=topics), 301)
     cards = [c for c in deck_cards(bank) if not topics or c.topic in topics]
-    if fmt == "csv":
+    if fmt == "tsv":
         return Response(deck_csv(cards), mimetype="text/tab-separated-values",
-                        headers={"Content-Disposition": f'attachment; filename="{slug}.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{slug}.tsv"'})
     if fmt != "apkg":
-        abort(404, description="Decks export as .apkg or .csv.")
+        abort(404, description="Decks export as .apkg or .tsv.")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{slug}.apkg"
         write_apkg(cards, bank.title, slug, path, topic_names=topic_titles(fact_bank(bank)))
@@ -166,8 +169,10 @@ def export(slug: str, fmt: str) -> Response:
 
 @bp.get("/stats")
 def stats() -> str:
-    """Due forecast, reviews per day, true retention per week and card counts."""
-    return render_template("cards/stats.html", **stats_context(current_owner(), _user(), utc_now()))
+    """Due forecast, reviews per day, true retention per week and card counts: overall, or ``?deck=<slug>``."""
+    slug = request.args.get("deck", "")
+    bank = _bank(slug) if slug else None
+    return render_template("cards/stats.html", **stats_context(current_owner(), _user(), utc_now(), bank))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -176,7 +181,7 @@ def settings() -> str | Response:
     form = CardSettingsForm(obj=current_user)
     if form.validate_on_submit():
         for name in ("new_per_day", "reviews_per_day", "rollover_hour", "timezone", "learning_steps",
-                     "relearning_steps"):
+                     "relearning_steps", "desired_retention"):
             setattr(current_user, name, form[name].data)
         db.session.commit()
         flash("Flashcard settings saved.", "success")

@@ -51,7 +51,8 @@ def settings_for(user: User | None) -> SchedulerSettings:
     return SchedulerSettings(new_per_day=user.new_per_day, reviews_per_day=user.reviews_per_day,
                              rollover_hour=user.rollover_hour, timezone=user.timezone,
                              learning_steps=parse_steps(user.learning_steps),
-                             relearning_steps=parse_steps(user.relearning_steps))
+                             relearning_steps=parse_steps(user.relearning_steps),
+                             desired_retention=user.desired_retention)
 
 
 def _aware(value: datetime | None) -> datetime | None:

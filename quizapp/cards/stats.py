@@ -10,9 +10,15 @@ from sqlalchemy import select
 
 from ..banks import enabled_banks
 from ..core.bar_chart import bar_chart_svg
-from ..core.card_stats import card_counts, due_forecast, reviews_per_day, true_retention_by_week
+from ..core.card_stats import (
+    card_counts,
+    due_forecast,
+    retention_percent,
+    reviews_per_day,
+    true_retention_by_week,
+)
 from ..extensions import db
-from ..models import CardState, ReviewLog, User
+from ..models import Bank, CardState, ReviewLog, User
 from ..owner import Owner
 from .service import deck_cards, settings_for, to_progress
 
@@ -23,27 +29,33 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
-def stats_context(owner: Owner, user: User | None, now: datetime) -> dict[str, Any]:
-    """Charts and counts for the statistics page, across every enabled deck."""
+def stats_context(owner: Owner, user: User | None, now: datetime, bank: Bank | None = None) -> dict[str, Any]:
+    """Charts and counts for the statistics page: one deck's, or (``bank`` None) across every enabled deck."""
     settings = settings_for(user)
-    states = [to_progress(row) for row in db.session.execute(
-        select(CardState).where(owner.filter(CardState))).scalars()]
+    state_filter = [owner.filter(CardState)] + ([CardState.bank_id == bank.id] if bank else [])
+    log_filter = [owner.filter(ReviewLog)] + ([ReviewLog.bank_id == bank.id] if bank else [])
+    states = [to_progress(row) for row in db.session.execute(select(CardState).where(*state_filter)).scalars()]
     since = (now.astimezone(UTC) - timedelta(days=HISTORY_DAYS)).replace(tzinfo=None)
     logs = db.session.execute(select(ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.state_before).where(
-        owner.filter(ReviewLog), ReviewLog.reviewed_at >= since)).all()
-    total = sum(len(deck_cards(bank)) for bank in enabled_banks())
+        *log_filter, ReviewLog.reviewed_at >= since)).all()
+    total = len(deck_cards(bank)) if bank else sum(len(deck_cards(row)) for row in enabled_banks())
     forecast = due_forecast([s.due for s in states], now, settings)
     per_day = reviews_per_day([_utc(t) for t, _, _ in logs], now, settings)
     retention = true_retention_by_week(
         [(_utc(t), rating, before.get("state") if before else None) for t, rating, before in logs], now, settings)
+    # Weeks before the first measured review say nothing; with none measured the page says so in words.
+    first = next((i for i, (_, _, count) in enumerate(retention) if count), len(retention))
+    scope = f" in {bank.title}" if bank else ""
     # Markup: the SVG comes from core.bar_chart, which escapes every label it embeds.
     return {
+        "bank": bank,
+        "decks": enabled_banks(),
         "counts": card_counts(states, total),
         "forecast_chart": Markup(bar_chart_svg(  # noqa: S704
-            [(d.strftime("%d %b"), n) for d, n in forecast], "Cards due per day, next 30 days", "cards")),
+            [(d.strftime("%d %b"), n) for d, n in forecast], f"Cards due per day{scope}, next 30 days", "cards")),
         "reviews_chart": Markup(bar_chart_svg(  # noqa: S704
-            [(d.strftime("%d %b"), n) for d, n in per_day], "Reviews per day, last 30 days", "reviews")),
-        "retention": [(week, passed, count, 100.0 * passed / count if count else None)
-                      for week, passed, count in retention],
+            [(d.strftime("%d %b"), n) for d, n in per_day], f"Reviews per day{scope}, last 30 days", "reviews")),
+        "retention": [(week, passed, count, retention_percent(passed, count))
+                      for week, passed, count in retention[first:]],
         "reviewed_total": len(logs),
     }

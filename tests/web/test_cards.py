@@ -64,7 +64,7 @@ def test_deck_pages_list_sub_decks_and_exports(client: FlaskClient):
     deck = client.get(DECK).get_data(as_text=True)
     for topic in ("models", "applications", "methods", "dimensions", "statements", "faq"):
         assert f'value="{topic}"' in deck
-    assert "export.apkg" in deck and "export.csv" in deck
+    assert "export.apkg" in deck and "export.tsv" in deck and "export.csv" not in deck
 
 
 def test_review_shows_front_then_back_with_intervals(client: FlaskClient, clock: Clock):
@@ -203,17 +203,57 @@ def test_settings_require_login_and_validate(app: Flask, client: FlaskClient):
     AuthActions(client).register("ada")
     bad = client.post("/cards/settings", data={"new_per_day": "-1", "reviews_per_day": "10", "rollover_hour": "25",
                                               "timezone": "Mars/Base", "learning_steps": "1x",
-                                              "relearning_steps": ""})
+                                              "relearning_steps": "", "desired_retention": "0.99"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 200 and "Not a valid choice" in html and "1x&#39; is not a step like" in html
+    assert "Desired retention must be from 0.70 to 0.97." in html
     ok = client.post("/cards/settings", data={"new_per_day": "5", "reviews_per_day": "50", "rollover_hour": "3",
                                              "timezone": "Europe/Paris", "learning_steps": "2m 15m 1h",
-                                             "relearning_steps": "5m"})
+                                             "relearning_steps": "5m", "desired_retention": "0.85"})
     assert ok.status_code == 302
     with app.app_context():
         user = db.session.execute(select(User)).scalar_one()
         assert (user.new_per_day, user.reviews_per_day, user.rollover_hour, user.timezone) == (5, 50, 3, "Europe/Paris")
         assert (user.learning_steps, user.relearning_steps) == ("2m 15m 1h", "5m")
+        assert user.desired_retention == pytest.approx(0.85)
+
+
+def test_desired_retention_defaults_to_090_explained_and_shortens_intervals(app: Flask, client: FlaskClient,
+                                                                           clock: Clock):
+    AuthActions(client).register("ada")
+    page = client.get("/cards/settings").get_data(as_text=True)
+    assert 'name="desired_retention"' in page and 'value="0.9"' in page
+    assert 'min="0.70"' in page and 'max="0.97"' in page and "higher means shorter intervals" in page
+    for _ in range(2):  # Good twice: through the learning steps into review
+        rate(client, 3)
+        clock.advance(minutes=10)
+    clock.advance(days=3)
+
+    def easy_interval() -> str:
+        card_id, _ = current_card(client)
+        shown = client.get(f"{DECK}/review?show={card_id}").get_data(as_text=True)
+        return re.findall(r'class="rate-interval">([^<]+)<', shown)[3]
+
+    def days(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(m|h|d|mo|y)", text).groups()
+        return float(value) * {"m": 1 / 1440, "h": 1 / 24, "d": 1, "mo": 30.4, "y": 365}[unit]
+
+    at_default = easy_interval()
+    with app.app_context():
+        db.session.execute(select(User)).scalar_one().desired_retention = 0.97
+        db.session.commit()
+    assert days(easy_interval()) < days(at_default)
+
+
+def test_undo_appears_only_after_a_rating(client: FlaskClient, clock: Clock):
+    _, first = current_card(client)
+    assert "Undo last rating" not in first and "U undoes" not in first
+    rate(client, 3)
+    _, after = current_card(client)
+    assert "Undo last rating" in after and "U undoes" in after
+    assert client.post(f"{DECK}/undo", data={}).status_code == 302
+    _, undone = current_card(client)
+    assert "Undo last rating" not in undone
 
 
 def test_learning_steps_from_the_settings_drive_the_intervals(app: Flask, client: FlaskClient, clock: Clock):
@@ -232,12 +272,37 @@ def test_stats_page_draws_charts(client: FlaskClient, clock: Clock):
     rate(client, 3)
     html = client.get("/cards/stats").get_data(as_text=True)
     assert html.count('role="img"') == 2 and "True retention per week" in html and "Learning" in html
+    # A learning card has no retention to measure: a sentence, not eight weeks of zeros.
+    assert "Not enough reviews yet" in html and "Week starting" not in html
+    axis = re.findall(r'text-anchor="end">([^<]+)</text>', html)
+    assert axis and all(label.isdigit() for label in axis)  # whole cards and reviews, never "0.5"
+
+
+def test_stats_per_deck_and_retention_weeks(app: Flask, client: FlaskClient, clock: Clock):
+    for _ in range(2):
+        rate(client, 3)
+        clock.advance(minutes=10)
+    clock.advance(days=10)
+    rate(client, 3)  # a card in review state passes: retention is measured this week
+    overall = client.get("/cards/stats").get_data(as_text=True)
+    assert 'href="/cards/stats?deck=llm-vs-genai"' in overall and 'aria-current="page">All decks' in overall
+    deck = client.get("/cards/stats?deck=llm-vs-genai").get_data(as_text=True)
+    assert "Statistics: LLMs vs Generative AI" in deck and "Week starting" in deck and "100%" in deck
+    assert "Not enough reviews yet" not in deck
+    assert len(re.findall(r"<tr><th scope=\"row\">\d{4}-", deck)) == 1  # no empty weeks before the first review
+    other = client.get("/cards/stats?deck=sql-vs-nosql").get_data(as_text=True)
+    assert "No reviews yet" in other and "Not enough reviews yet" in other
+    assert client.get("/cards/stats?deck=no-such-deck").status_code == 404
+    assert 'href="/cards/stats?deck=llm-vs-genai"' in client.get(DECK).get_data(as_text=True)
 
 
 def test_exports_download(client: FlaskClient):
-    csv = client.get(f"{DECK}/export.csv?topic=faq")
-    lines = csv.get_data(as_text=True).strip().splitlines()
-    assert csv.status_code == 200 and all(line.count("\t") == 1 for line in lines) and len(lines) >= 6
+    tsv = client.get(f"{DECK}/export.tsv?topic=faq")
+    lines = tsv.get_data(as_text=True).strip().splitlines()
+    assert tsv.status_code == 200 and all(line.count("\t") == 1 for line in lines) and len(lines) >= 6
+    assert tsv.headers["Content-Disposition"] == 'attachment; filename="llm-vs-genai.tsv"'
+    old_link = client.get(f"{DECK}/export.csv?topic=faq")  # the name it had before: a bookmark still works
+    assert old_link.status_code == 301 and old_link.headers["Location"].endswith("/export.tsv?topic=faq")
     apkg = client.get(f"{DECK}/export.apkg")
     assert apkg.status_code == 200 and apkg.data[:2] == b"PK"
     assert client.get(f"{DECK}/export.pdf").status_code == 404
