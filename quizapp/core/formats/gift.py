@@ -94,7 +94,8 @@ class _Reader:
         self.category = ""
         # Escapes become placeholder characters before anything is parsed (Moodle's escapedchar_pre),
         # so they never act as syntax.  Placeholders are characters that do not occur in the file.
-        used, marks, code = set(text), [], 0xE000
+        used, code = set(text), 0xE000
+        marks: list[str] = []
         while len(marks) < 8:
             if chr(code) not in used:
                 marks.append(chr(code))
@@ -227,19 +228,19 @@ class _Reader:
                 self.warn(chunk[0][0], "[id:...]/[tag:...] in a comment with no question after it (a blank line "
                                        "separates them): ignored")
             return
-        line = self.line_at(lo)
+        first = self.line_at(lo)
         if self.src.startswith("$CATEGORY:", lo):
             self.category = self.unescape(self.src[lo + 10:hi]).strip(WS)
             if "\n" in self.category:
-                self.warn(line, "the lines after $CATEGORY: become part of the category name (Moodle swallows the "
+                self.warn(first, "the lines after $CATEGORY: become part of the category name (Moodle swallows the "
                                 "question that follows): put a blank line after the $CATEGORY line")
             return
         found = _ID.search(comment)
-        meta = {"id_number": found.group(1).strip(WS).replace("\\]", "]") if found else "",
-                "tags": tuple(t for t in (raw.strip(WS).replace("\\]", "]") for raw in _TAGS.findall(comment)) if t)}
-        question = self.question(lo, hi, line)
+        id_number = found.group(1).strip(WS).replace("\\]", "]") if found else ""
+        tags = tuple(t for t in (raw.strip(WS).replace("\\]", "]") for raw in _TAGS.findall(comment)) if t)
+        question = self.question(lo, hi, first)
         if question is not None:
-            self.result.questions.append(replace(question, **meta))
+            self.result.questions.append(replace(question, id_number=id_number, tags=tags))
 
     def question(self, lo: int, hi: int, line: int) -> ImportedQuestion | None:
         src, name, p = self.src, "", lo
