@@ -79,6 +79,9 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
     row.title, row.description, row.format, row.filename = check.title, description, check.format, \
         fit_filename(filename)
     row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
+    from .question_files import store_question_files  # embedded images, in the same transaction
+
+    store_question_files(row)
     db.session.commit()
     return LoadResult(check, status, row)
 

@@ -13,11 +13,15 @@ from werkzeug.wrappers import Response
 from ..banks import fact_bank, imported_questions, store_bank
 from ..core.bank_check import FORMATS, check_bank_text, fit_filename
 from ..core.bank_loader import BankError
+from ..core.formats.generated import imported_from_generated
 from ..core.formats.gift import GiftWriteError, write_gift
+from ..core.formats.moodle_xml_writer import MoodleXmlWriteError, write_moodle_xml
+from ..core.formats.qti import QtiWriteError, write_qti_package
 from ..core.generators import generate_quiz
 from ..core.quiz_export import quiz_to_gift, quiz_to_json
 from ..extensions import db
 from ..models import Assignment, Bank, BankUpload, utcnow
+from ..question_files import file_bytes
 from . import bp
 from .access import can_manage, instructor_required, require_own_bank
 from .forms import ButtonForm, ConfirmForm, UploadForm
@@ -166,10 +170,12 @@ def delete_bank(slug: str) -> Response:
 @bp.get("/instructor/banks/<slug>/export.<fmt>")
 @instructor_required
 def export_bank(slug: str, fmt: str) -> Response:
-    """GIFT (for Moodle or re-import) or JSON of the bank's questions."""
+    """GIFT (for Moodle or re-import), Moodle XML, a QTI 1.2 package (Canvas) or JSON of the bank's questions."""
     row = bank_or_404(slug)
+    if fmt in LMS_EXPORTS:
+        return _lms_export(row, fmt)
     if fmt not in ("gift", "json"):
-        abort(404, description="Banks export as .gift or .json.")
+        abort(404, description="Banks export as .gift, .xml (Moodle XML), .qti.zip (QTI 1.2) or .json.")
     if row.is_factbank:
         questions = generate_quiz(fact_bank(row), count=FACTBANK_EXPORT_COUNT, seed=EXPORT_SEED)
         body = quiz_to_gift(slug, EXPORT_SEED, questions) if fmt == "gift" else \
@@ -185,3 +191,27 @@ def export_bank(slug: str, fmt: str) -> Response:
     mimetype = "text/plain" if fmt == "gift" else "application/json"
     return Response(body, mimetype=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{slug}.{fmt}"'})
+
+
+LMS_EXPORTS = ("xml", "qti.zip")
+
+
+def _lms_export(row: Bank, fmt: str) -> Response:
+    """Moodle XML or a QTI package, with the bank's images; a fact bank exports a generated sample."""
+    if row.is_factbank:
+        questions = imported_from_generated(row.slug, generate_quiz(fact_bank(row), count=FACTBANK_EXPORT_COUNT,
+                                                                    seed=EXPORT_SEED))
+        files: dict[str, bytes] = {}
+    else:
+        questions = list(imported_questions(row))
+        files = file_bytes(row.id, (f.sha256 for q in questions for f in q.files))
+    try:
+        if fmt == "xml":
+            body: str | bytes = write_moodle_xml(questions, files)
+            mimetype, name = "application/xml; charset=utf-8", f"{row.slug}.xml"
+        else:
+            body = write_qti_package(row.title, questions, files)
+            mimetype, name = "application/zip", f"{row.slug}-qti.zip"
+    except (MoodleXmlWriteError, QtiWriteError) as exc:
+        abort(422, description=f"This bank cannot be exported that way: {exc}. Export it as JSON instead.")
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -35,7 +35,7 @@ from urllib.parse import quote
 from ..embedded_files import resolve_links
 from ..imported import EmbeddedFile, ImportedQuestion
 
-__all__ = ["QTI_NAMESPACE", "write_qti_package"]
+__all__ = ["QTI_NAMESPACE", "QtiWriteError", "write_qti_package"]
 
 QTI_NAMESPACE = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 _CP_NAMESPACE = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
