@@ -127,18 +127,41 @@ def create_user(username: str, instructor: bool, display_name: str | None) -> No
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(list(KINDS)),
               help="Only these kinds (repeat the option); default all.")
-@click.option("--format", "fmt", default="json", show_default=True, type=click.Choice(["json", "gift"]))
+@click.option("--format", "fmt", default="json", show_default=True,
+              type=click.Choice(["json", "gift", "moodlexml", "qti"]),
+              help="json, Moodle GIFT, Moodle XML, or an IMS QTI 1.2 package for Canvas (needs --output).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of printing (required for qti, a .zip).")
 @with_appcontext
-def export_quiz(slug: str, count: int, seed: int, kinds: tuple[str, ...], fmt: str) -> None:
-    """Print a generated quiz with its answer key, as JSON or Moodle GIFT."""
+def export_quiz(slug: str, count: int, seed: int, kinds: tuple[str, ...], fmt: str, output: Path | None) -> None:
+    """Print a generated quiz with its answer key, as JSON, Moodle GIFT, Moodle XML or a QTI package."""
+    from .core.formats.generated import imported_from_generated
+    from .core.formats.moodle_xml_writer import write_moodle_xml
+    from .core.formats.qti import write_qti_package
+
     row = bank_by_slug(slug)
     if row is None:
         raise click.ClickException(f"No bank '{slug}'. Load it first with load-bank.")
+    if fmt == "qti" and output is None:
+        raise click.ClickException("A QTI package is a .zip file: give --output quiz.zip.")
     questions = generate_quiz(fact_bank(row), count=count, seed=seed, kinds=kinds or None)
+    body: str | bytes
     if fmt == "json":
-        click.echo(json.dumps(quiz_to_json(slug, seed, questions), indent=2, ensure_ascii=False))
+        body = json.dumps(quiz_to_json(slug, seed, questions), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "gift":
+        body = quiz_to_gift(slug, seed, questions)
+    elif fmt == "moodlexml":
+        body = write_moodle_xml(imported_from_generated(slug, questions))
     else:
-        click.echo(quiz_to_gift(slug, seed, questions), nl=False)
+        body = write_qti_package(f"{row.title} (seed {seed})", imported_from_generated(slug, questions))
+    if output is None:
+        click.echo(body, nl=False)
+    elif isinstance(body, bytes):
+        output.write_bytes(body)
+        click.echo(f"Wrote {len(questions)} questions to {output}")
+    else:
+        output.write_text(body, encoding="utf-8")
+        click.echo(f"Wrote {len(questions)} questions to {output}")
 
 
 @click.command("export-deck")
