@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .cards import bp as cards_bp
     from .cli import register_commands
     from .instructor import bp as instructor_bp
+    from .lti.routes import bp as lti_bp
     from .main import bp as main_bp
     from .progress import bp as progress_bp
     from .quiz import bp as quiz_bp
@@ -46,7 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp):
+    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp, lti_bp):
         app.register_blueprint(blueprint)
     register_commands(app)
     if app.config.get("BENCH_ENDPOINTS"):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import lti
 from ..banks import fact_bank, imported_questions
 from ..core.generators import generate_quiz
 from ..core.imported_quiz import grade_stored, select_questions
@@ -86,6 +87,7 @@ def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
     if attempt.finished_at is None and attempt.deadline is not None and now > attempt.deadline + GRACE:
         db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
                            .values(finished_at=attempt.deadline))
+        lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
         db.session.commit()
         db.session.refresh(attempt)
         return True
@@ -141,6 +143,7 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
     if answered == attempt.question_count:
         db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
                            .values(finished_at=utcnow()))
+        lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
     db.session.commit()
     db.session.refresh(attempt)
     return answer
