@@ -356,7 +356,8 @@ _NAME = _TEXT.filter(bool)
 _GRADES = st.sampled_from([1.0, 0.5, 0.3333333, 0.25, 0.1, 0.0, -0.5, -1.0])
 _COMMON = {"name": _NAME, "text": _TEXT, "text_format": st.sampled_from(["moodle", "html", "plain", "markdown"]),
            "general_feedback": _TEXT, "id_number": _TEXT, "tags": st.lists(_NAME, max_size=3).map(tuple),
-           "default_grade": st.sampled_from([0.0, 1.0, 2.0, 0.5]), "penalty": st.sampled_from([0.0, 0.1, 0.3333333, 1.0]),
+           "default_grade": st.sampled_from([0.0, 1.0, 2.0, 0.5]),
+           "penalty": st.sampled_from([0.0, 0.1, 0.3333333, 1.0]),
            "hints": st.lists(_TEXT, max_size=2).map(tuple)}
 
 
