@@ -148,7 +148,9 @@ class _Item:
 
     def condition(self, processing: ET.Element, score: float | None, feedback_ident: str = "",
                   action: str = "Set") -> ET.Element:
-        condition = ET.SubElement(processing, "respcondition", {"continue": "Yes" if score is None else "No"})
+        # Add keeps going (each matching item adds its share); Set ends processing at the first match.
+        condition = ET.SubElement(processing, "respcondition",
+                                  {"continue": "Yes" if score is None or action == "Add" else "No"})
         conditionvar = ET.SubElement(condition, "conditionvar")
         if score is not None:
             ET.SubElement(condition, "setvar", {"action": action, "varname": "SCORE"}).text = _number(score)
