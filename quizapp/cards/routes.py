@@ -79,7 +79,9 @@ def review(slug: str) -> str:
     """The card at the head of the queue: front, then (after Show answer) back and the four ratings."""
     bank = _bank(slug)
     topics = _topics(request.args.getlist("topic"))
-    owner, now = current_owner(), utc_now()
+    # A guest gets a token on the first card shown: the new-card order is theirs, and the rating posted
+    # next must find the same card at the head of the queue.
+    owner, now = current_owner(create_guest=True), utc_now()
     deck = load_deck(owner, bank, topics, _user(), now)
     since = datetime.fromisoformat(session.setdefault(_since_key(slug), now.isoformat()))
     card = deck.current

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 
 from ..banks import fact_bank
-from ..core.cards import Flashcard, derive_cards
+from ..core.cards import Flashcard, derive_cards, interleaved
 from ..core.scheduling import (
     CardProgress,
     Queue,
@@ -111,9 +111,18 @@ class Deck:
         return self.cards[card_id] if card_id else None
 
 
+def learner_key(owner: Owner) -> str:
+    """Who the new-card order is for: an account, or a guest's session token (shared by token-less guests)."""
+    if owner.user_id is not None:
+        return f"user:{owner.user_id}"
+    return f"guest:{owner.guest_token or ''}"
+
+
 def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None, now: datetime) -> Deck:
+    """The chosen sub-decks with the learner's queue; new cards come in the learner's interleaved order."""
     settings = settings_for(user)
-    cards = {c.id: c for c in deck_cards(bank) if not topics or c.topic in topics}
+    chosen = [c for c in deck_cards(bank) if not topics or c.topic in topics]
+    cards = {c.id: c for c in interleaved(chosen, learner_key(owner))}
     progress = progress_for(owner, bank)
     new_done, reviews_done = done_today(owner, bank, now, settings)
     queue = build_queue(list(cards), {k: v for k, v in progress.items() if k in cards}, now, settings,

@@ -157,10 +157,15 @@ class Statement:
 
 @dataclass(frozen=True)
 class Card:
+    """A hand-written flashcard. A ``front`` with Anki cloze markup ({{c1::...}}) is a cloze note
+    (no back needed); ``reworded_from`` is the front the card had before it was reworded, so
+    it keeps that card's id and learners' schedules."""
+
     front: str
     back: str
     topic: str
     source: Source
+    reworded_from: str = ""
 
 
 @dataclass(frozen=True)

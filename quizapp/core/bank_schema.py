@@ -30,7 +30,8 @@ from .bank_fields import BankError, FieldChecker
 
 FORMAT = "quizapp-factbank/1"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CARD_TOPICS = ("models", "applications", "methods", "dimensions", "faq")
+CARD_TOPICS = ("models", "applications", "methods", "dimensions", "pros_cons", "faq")
+CLOZE_RE = re.compile(r"\{\{c\d+::.+?\}\}", re.S)
 TOP_LEVEL_KEYS = {
     "format", "slug", "title", "description", "terms", "prompts", "documents", "categories",
     "organizations", "modalities", "methods", "items", "applications", "dimensions",
@@ -322,12 +323,15 @@ class BankValidator(FieldChecker):
     def _cards(self, data: dict) -> tuple[Card, ...]:
         out = []
         for where, entry in self.entries(data, "cards"):
-            if not self.fields(entry, where, {"front", "back", "topic", "source"}):
+            if not self.fields(entry, where, {"front", "back", "topic", "source", "reworded_from"}):
                 continue
             topic = self.text(entry, "topic", where, required=False, default="faq")
             if topic not in CARD_TOPICS:
                 self.error(where, f"topic '{topic}' must be one of: {', '.join(CARD_TOPICS)}", entry)
-            out.append(Card(self.text(entry, "front", where), self.text(entry, "back", where), topic,
-                            self.source(entry, where)))
+            front = self.text(entry, "front", where)
+            cloze = bool(CLOZE_RE.search(front))  # a cloze note: its gaps are the answers
+            out.append(Card(front, self.text(entry, "back", where, required=not cloze), topic,
+                            self.source(entry, where),
+                            self.text(entry, "reworded_from", where, required=False)))
         return tuple(out)
 

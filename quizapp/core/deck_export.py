@@ -4,14 +4,15 @@ Pure except that :func:`write_apkg` writes its file. Re-importing a newer export
 the same bank into Anki *updates* the notes a learner already has, keeping their
 scheduling, instead of adding duplicates. That takes three fixed things:
 
-* the note type: :data:`ANKI_MODEL_ID` and its fields never change (Anki ignores
-  note updates when the note type's fields changed);
+* the note types: :data:`ANKI_MODEL_ID` (front/back) and :data:`ANKI_CLOZE_MODEL_ID`
+  (Anki's Cloze type: one note, one card per ``{{cN::...}}``) and their fields never
+  change (Anki ignores note updates when the note type's fields changed);
 * the decks: ids derived from the bank slug (and topic), never random (current
   Anki matches decks by *name* on import and gives them its own ids, so the
   deck names must stay stable too; fixed ids keep the package deterministic);
-* the notes: ``guid = genanki.guid_for(card.id)``, and :attr:`Flashcard.id` depends
-  only on what a card is about, not on its text (genanki's default guid hashes
-  every field, so any edit would create a duplicate).
+* the notes: ``guid = genanki.guid_for(card.id)`` (a cloze note: ``card.note``), and
+  ids depend only on what a card is about, not on its text (genanki's default guid
+  hashes every field, so any edit would create a duplicate).
 
 Decks: one deck per bank, with an Anki sub-deck per topic (``"<deck>::Models"``),
 so a learner can study or pause one topic with Anki's own deck list; every note
@@ -34,12 +35,19 @@ from .cards import TOPICS, Flashcard
 # Generated once with random.randrange(1 << 30, 1 << 31) and hard-coded: Anki keys note types by id.
 ANKI_MODEL_ID: int = 1908522723
 ANKI_MODEL_NAME = "quizapp flashcard (Front/Back/Source)"
+# Generated the same way; a note type of Anki's Cloze kind (genanki.Model.CLOZE).
+ANKI_CLOZE_MODEL_ID: int = 2043233940
+ANKI_CLOZE_MODEL_NAME = "quizapp cloze (Text/Source)"
 
 _CSS = """\
 .card { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 20px;
         line-height: 1.4; text-align: left; color: #1a1a1a; background: #fff; max-width: 40em; margin: 0 auto; }
 .nightMode.card, .night_mode .card { color: #eee; background: #2f2f31; }
 hr#answer { margin: 1em 0; }
+.topic { font-size: 0.6em; text-transform: uppercase; letter-spacing: 0.05em; color: #666; margin-bottom: 0.5em; }
+.nightMode .topic, .night_mode .topic { color: #aaa; }
+.cloze { font-weight: bold; color: #0645ad; }
+.nightMode .cloze, .night_mode .cloze { color: #8ab4f8; }
 .source { margin-top: 1.5em; font-size: 0.7em; color: #666; }
 .nightMode .source, .night_mode .source { color: #aaa; }
 """
@@ -52,11 +60,25 @@ ANKI_MODEL = genanki.Model(
     fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
     templates=[{
         "name": "Card 1",
-        "qfmt": "{{Front}}",
+        "qfmt": '<div class="topic">{{Subdeck}}</div>{{Front}}',
         "afmt": '{{FrontSide}}<hr id="answer">{{Back}}{{#Source}}<div class="source">{{Source}}</div>{{/Source}}',
     }],
     css=_CSS,
     sort_field_index=0,
+)
+
+ANKI_CLOZE_MODEL = genanki.Model(
+    ANKI_CLOZE_MODEL_ID,
+    ANKI_CLOZE_MODEL_NAME,
+    fields=[{"name": "Text"}, {"name": "Source"}],
+    templates=[{
+        "name": "Cloze",
+        "qfmt": '<div class="topic">{{Subdeck}}</div>{{cloze:Text}}',
+        "afmt": '<div class="topic">{{Subdeck}}</div>{{cloze:Text}}'
+                '{{#Source}}<div class="source">{{Source}}</div>{{/Source}}',
+    }],
+    css=_CSS,
+    model_type=genanki.Model.CLOZE,
 )
 
 
@@ -83,7 +105,18 @@ def anki_field(text: str) -> str:
 
 
 def anki_note(card: Flashcard) -> genanki.Note:
-    """The card as a note of :data:`ANKI_MODEL`, with a guid that depends only on the card id."""
+    """The card as a note of :data:`ANKI_MODEL`, with a guid that depends only on the card id.
+
+    A cloze card becomes its whole note of :data:`ANKI_CLOZE_MODEL` (write each note once:
+    :func:`write_apkg` does), with a guid from the note's id.
+    """
+    if card.is_cloze:
+        return genanki.Note(
+            model=ANKI_CLOZE_MODEL,
+            fields=[anki_field(card.cloze), anki_field(card.source)],
+            guid=genanki.guid_for(card.note),
+            tags=[f"quizapp::{card.bank}::{card.topic}"],
+        )
     return genanki.Note(
         model=ANKI_MODEL,
         fields=[anki_field(card.front), anki_field(card.back), anki_field(card.source)],
@@ -112,7 +145,12 @@ def write_apkg(cards: Sequence[Flashcard], deck_name: str, bank_slug: str, path:
     names = {**TOPICS, **(topic_names or {})}
     parent = genanki.Deck(anki_deck_id(bank_slug), deck_name)
     subdecks: dict[str, genanki.Deck] = {}
+    cloze_notes: set[str] = set()
     for card in cards:
+        if card.is_cloze:
+            if card.note in cloze_notes:
+                continue  # one Anki note holds every card of a cloze text
+            cloze_notes.add(card.note)
         if card.topic not in subdecks:
             title = names.get(card.topic, card.topic)
             subdecks[card.topic] = genanki.Deck(anki_subdeck_id(bank_slug, card.topic), f"{deck_name}::{title}")
