@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import markdown
@@ -9,9 +10,19 @@ import nh3
 from flask import Flask
 from markupsafe import Markup, escape
 
-from .core.imported_quiz import IMPORTED_KINDS, answer_feedback, response_text, right_answer_text
+from .core.imported import ImportedQuestion
+from .core.imported_quiz import stored_question
 from .core.questions import KINDS
+from .core.responses.registry import (
+    IMPORTED_KINDS,
+    answer_feedback,
+    imported_type,
+    key_of,
+    response_text,
+    right_answer_text,
+)
 from .core.scheduling import format_interval
+from .quiz.responses import response_partial
 
 
 def duration(seconds: int | None) -> str:
@@ -40,10 +51,22 @@ def rich(text: str, text_format: str = "plain") -> Markup:
     return Markup("<br>".join(escape(line) for line in text.split("\n")))  # noqa: S704 - escaped
 
 
+def imported_summary(question: ImportedQuestion) -> tuple[str, str]:
+    """An imported question's kind in words and its right answer, for the instructor's question lists.
+
+    Questions no response type answers (essay, description) show their Moodle type and no answer.
+    """
+    found = imported_type(question)
+    if found is None:
+        return question.qtype, ""
+    return IMPORTED_KINDS[found[1]], right_answer_text(stored_question(question, random.Random(0), False, ""))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["until"] = until
     app.jinja_env.globals["KIND_NAMES"] = {**KINDS, **IMPORTED_KINDS}
     app.jinja_env.filters["rich"] = rich
     app.jinja_env.globals.update(response_text=response_text, right_answer_text=right_answer_text,
-                                 answer_feedback=answer_feedback)
+                                 answer_feedback=answer_feedback, response_key=key_of,
+                                 response_partial=response_partial, imported_summary=imported_summary)

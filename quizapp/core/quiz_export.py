@@ -1,28 +1,32 @@
-"""Export a generated quiz with its key: the stable JSON shape and Moodle GIFT."""
+"""Export a generated quiz with its key: the stable JSON shape and Moodle GIFT.
+
+What each question's answer looks like in either format belongs to its response type
+(:mod:`quizapp.core.responses`); this module only lays the questions out.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from .questions import Question
+from .responses.base import gift_escape
+from .responses.registry import answer_json, gift_answers
 
-_GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
+__all__ = ["gift_escape", "question_json", "quiz_to_gift", "quiz_to_json"]
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    """One question in the documented shape (README, "Quiz export format")."""
+    data = question.to_dict()
+    return {"kind": question.kind, "response": question.response, "prompt": question.prompt, **answer_json(data),
+            "explanation": question.explanation, "source": question.source,
+            "categories": list(question.categories), "facts": list(question.facts)}
 
 
 def quiz_to_json(bank_slug: str, seed: int, questions: Sequence[Question]) -> dict[str, Any]:
-    """``{"bank", "seed", "questions": [...]}``; each question as :meth:`Question.to_dict`."""
-    return {"bank": bank_slug, "seed": seed, "questions": [q.to_dict() for q in questions]}
-
-
-def gift_escape(text: str) -> str:
-    """Escape GIFT's special characters and turn newlines into ``\\n``.
-
-    GIFT has no escape for ``->`` (it splits matching pairs), so it becomes an arrow.
-    """
-    text = text.replace("->", "→")
-    return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\r\n", "\n").replace("\n", r"\n")
+    """``{"bank", "seed", "questions": [...]}``; each question as :func:`question_json`."""
+    return {"bank": bank_slug, "seed": seed, "questions": [question_json(q) for q in questions]}
 
 
 def quiz_to_gift(bank_slug: str, seed: int, questions: Sequence[Question]) -> str:
@@ -32,13 +36,5 @@ def quiz_to_gift(bank_slug: str, seed: int, questions: Sequence[Question]) -> st
     for number, q in enumerate(questions, start=1):
         name = gift_escape(f"Q{number} {q.kind}")
         feedback = gift_escape(f"{q.explanation} Source: {q.source}".strip())
-        if q.is_match:
-            answers = " ".join(f"={gift_escape(left)} -> {gift_escape(right)}" for left, right in q.pairs)
-            used = {right for _, right in q.pairs}
-            answers += "".join(f" = -> {gift_escape(o)}" for o in q.options if o not in used)
-        elif q.kind == "truefalse":
-            answers = "TRUE" if q.answer == 0 else "FALSE"
-        else:
-            answers = " ".join(("=" if i == q.answer else "~") + gift_escape(o) for i, o in enumerate(q.options))
-        blocks.append(f"::{name}::{gift_escape(q.prompt)} {{{answers} ####{feedback}}}")
+        blocks.append(f"::{name}::{gift_escape(q.prompt)} {{{gift_answers(q.to_dict())} ####{feedback}}}")
     return "\n\n".join(blocks) + "\n"

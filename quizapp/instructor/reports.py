@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.imported_quiz import response_text
 from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics, option_counts
+from ..core.responses.registry import response_text
 from ..extensions import db
 from ..models import Assignment, AttemptQuestion, QuizAttempt
 
@@ -58,7 +58,9 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
     rows: dict[int, LearnerRow] = {}
     for attempt in _attempts(assignment):
         user = attempt.user
-        row = rows.setdefault(attempt.user_id, LearnerRow(user.display_name, user.username))
+        if user is None:  # guests cannot take assignments; nothing to list
+            continue
+        row = rows.setdefault(user.id, LearnerRow(user.display_name, user.username))
         row.attempts += 1
         if attempt.finished_at is not None:
             row.finished += 1

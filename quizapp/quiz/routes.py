@@ -9,12 +9,14 @@ from wtforms import SelectChoice
 
 from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
-from ..core.questions import KINDS, InvalidResponse
+from ..core.questions import KINDS
+from ..core.responses.base import InvalidResponse
 from ..extensions import db
 from ..models import AttemptQuestion, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
-from .forms import PractiseForm, StartQuizForm, answer_form, response_from
+from .forms import PractiseForm, StartQuizForm
+from .responses import answer_form, response_from
 from .service import (
     QuizConflict,
     UnknownQuestion,
@@ -38,7 +40,7 @@ def owned_attempt(attempt_id: int) -> QuizAttempt:
 
 
 @bp.route("/", methods=["GET", "POST"])
-def start() -> str | Response:
+def start() -> str | Response | tuple[str, int]:
     """The start form: bank, kinds, length and when to show answers."""
     banks = enabled_banks()
     form = StartQuizForm()

@@ -15,7 +15,7 @@ from quizapp.core.generators import generate_quiz
 from quizapp.core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind, weakest
 from quizapp.core.questions import InvalidResponse, Question, grade
 from quizapp.core.quiz_export import gift_escape, quiz_to_gift, quiz_to_json
-from tests.conftest import DEFAULT_BANK
+from tests.conftest import DEFAULT_BANK, SECOND_BANK
 
 SINGLE = Question(kind="classify", prompt="P?", options=("a", "b", "c"), answer=1, explanation="e", source="s")
 MATCH = Question(kind="match", prompt="M", options=("x", "y"), pairs=(("1", "x"), ("2", "y"), ("3", "x")),
@@ -58,11 +58,33 @@ def test_json_export_shape():
     data = quiz_to_json("llm-vs-genai", 9, generate_quiz(bank, 20, seed=9, kinds=["match", "classify"]))
     assert data["bank"] == "llm-vs-genai" and data["seed"] == 9
     for q in data["questions"]:
-        assert {"kind", "prompt", "options", "explanation", "source"} <= q.keys()
-        if q["kind"] == "match":
+        assert {"kind", "response", "prompt", "options", "explanation", "source", "categories", "facts"} <= q.keys()
+        if q["response"] == "matching":
             assert "answer" not in q and all(right in q["options"] for _, right in q["pairs"])
+        elif q["response"] == "multiple":
+            assert isinstance(q["answer"], list) and "pairs" not in q
         else:
             assert isinstance(q["answer"], int) and "pairs" not in q
+
+
+@pytest.mark.parametrize("bank_file", [DEFAULT_BANK, SECOND_BANK])
+def test_each_response_type_exports_what_the_question_stores(bank_file):
+    """The response types' JSON is the stored shape, key for key, for every generated question."""
+    questions = generate_quiz(load_bank_file(bank_file), 50, seed=4)
+    exported = quiz_to_json("b", 4, questions)["questions"]
+    assert exported == [q.to_dict() for q in questions]
+    assert [list(q) for q in exported] == [list(q.to_dict()) for q in questions]
+
+
+def test_multiple_answer_questions_export_a_list_and_grade_with_partial_credit():
+    q = Question(kind="classify", prompt="Which are LLMs?", options=("GPT-4", "DALL-E", "Claude", "GAN"),
+                 answers=(0, 2), explanation="e", source="s", facts=("item:GPT-4:category",))
+    data = quiz_to_json("b", 1, [q])["questions"][0]
+    assert data["response"] == "multiple" and data["answer"] == [0, 2] and data["facts"] == ["item:GPT-4:category"]
+    assert Question.from_dict(data) == q
+    assert grade(q, [0, 2]) == 1.0 and grade(q, [0, 1, 2, 3]) == 0.0 and grade(q, [2]) == 0.5
+    assert q.correct_text == "GPT-4; Claude"
+    assert "{~%50%GPT-4 ~%-50%DALL-E ~%50%Claude ~%-50%GAN ####" in quiz_to_gift("b", 1, [q])
 
 
 def test_gift_escapes_special_characters():
@@ -85,9 +107,11 @@ def test_gift_export_has_one_well_formed_block_per_question():
         assert "\n" not in block
         assert _unescaped(block, "{") == 1 and _unescaped(block, "}") == 1 and block.endswith("}")
         answers = block[block.index(" {") + 2:block.rindex("####")]
-        if q.is_match:
+        if q.response == "matching":
             assert answers.count("->") == len(q.options) + len(q.pairs) - len({r for _, r in q.pairs})
-        elif q.kind == "truefalse":
+        elif q.response == "multiple":
+            assert _unescaped(answers, "=") == 0 and _unescaped(answers, "~") == len(q.options)
+        elif q.options == ("True", "False"):
             assert answers.strip() == ("TRUE" if q.answer == 0 else "FALSE")
         else:
             assert _unescaped(answers, "=") == 1 and _unescaped(answers, "~") == len(q.options) - 1

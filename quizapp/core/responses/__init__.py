@@ -1,0 +1,8 @@
+"""Response types: the shapes an answer takes (single choice, multiple choice, matching, short text, numeric).
+
+One module per type owns its grading, its response and right answer in words, its per-answer
+feedback and its export to GIFT and JSON; ``registry`` lists them, the way Moodle lists its
+qtypes and CTFd its challenge types. Generated and imported questions are both questions of a
+response type: imported ones simply have no generator. This package file stays empty so that
+``base`` can be imported on its own (``imported`` and ``questions`` need its ``InvalidResponse``).
+"""

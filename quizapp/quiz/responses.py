@@ -1,0 +1,135 @@
+"""The answer form and template partial of every response type, registered in one place.
+
+The core (``quizapp.core.responses``) grades; here each response type gets a WTForms builder (its
+fields, with validators, on a CSRF-protected ``FlaskForm``), a reader that turns the validated
+form into the response its grader expects, and its partial ``templates/quiz/responses/<name>.html``
+(macros ``answer`` for the question page and ``review`` for feedback and results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, SubmitField, ValidationError
+from wtforms.validators import InputRequired, Length
+
+from ..core.responses.choice import ChoiceKey
+from ..core.responses.matching import MatchKey
+from ..core.responses.numeric import NumericKey, parse_number
+from ..core.responses.registry import RESPONSE_TYPES, key_of, response_name
+from ..core.responses.text import TextKey
+from .forms import MultiCheckboxField
+
+# Longest typed answers the forms accept.
+MAX_TEXT_ANSWER = 500
+MAX_NUMBER_ANSWER = 50
+
+
+def _choices(values: tuple[str, ...], texts: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in zip(values, texts, strict=True)]
+
+
+def _single_fields(form: type[FlaskForm], key: ChoiceKey) -> None:
+    form.choice = RadioField("Your answer", choices=_choices(key.form_values, key.options),
+                             validators=[InputRequired("Choose an answer.")])
+
+
+def _single_read(form: FlaskForm, key: ChoiceKey) -> int:
+    return key.form_values.index(form.choice.data)
+
+
+def _multiple_fields(form: type[FlaskForm], key: ChoiceKey) -> None:
+    form.choice = MultiCheckboxField("Choose every right answer", choices=_choices(key.form_values, key.options),
+                                     validators=[InputRequired("Choose at least one answer.")])
+
+
+def _multiple_read(form: FlaskForm, key: ChoiceKey) -> list[int]:
+    return sorted(key.form_values.index(value) for value in form.choice.data)
+
+
+def _matching_fields(form: type[FlaskForm], key: MatchKey) -> None:
+    values = tuple(str(i) for i in range(len(key.choices)))
+    for i, item in enumerate(key.items):
+        setattr(form, f"pair_{i}", SelectField(
+            item, choices=[SelectChoice("", "Choose…"), *_choices(values, key.choices)],
+            validators=[InputRequired(f"Choose a match for “{item}”.")]))
+
+
+def _matching_read(form: FlaskForm, key: MatchKey) -> list[int]:
+    return [int(form[f"pair_{i}"].data) for i in range(len(key.items))]
+
+
+def _text_fields(form: type[FlaskForm], key: TextKey) -> None:
+    form.choice = StringField("Your answer", validators=[InputRequired("Type your answer."),
+                                                         Length(max=MAX_TEXT_ANSWER)])
+
+
+def _text_read(form: FlaskForm, key: TextKey) -> str:
+    return str(form.choice.data).strip()
+
+
+def _is_number(form: FlaskForm, field: Field) -> None:
+    try:
+        parse_number(field.data or "")
+    except ValueError as exc:
+        raise ValidationError("That is not a number (write e.g. 3.14 or 1e-3).") from exc
+
+
+def _numeric_fields(form: type[FlaskForm], key: NumericKey) -> None:
+    form.choice = StringField("Your answer (a number)", validators=[
+        InputRequired("Type a number."), Length(max=MAX_NUMBER_ANSWER), _is_number])
+
+
+def _numeric_read(form: FlaskForm, key: NumericKey) -> float:
+    return parse_number(form.choice.data)
+
+
+@dataclass(frozen=True)
+class ResponseForm:
+    """How the shell asks for and shows one response type."""
+
+    fields: Callable[[type[FlaskForm], Any], None]  # add the answer fields to a form class
+    read: Callable[[FlaskForm, Any], Any]  # the validated form's response, as the type grades it
+    partial: str  # the template with the ``answer`` and ``review`` macros
+
+
+RESPONSE_FORMS: dict[str, ResponseForm] = {
+    "single": ResponseForm(_single_fields, _single_read, "quiz/responses/single.html"),
+    "multiple": ResponseForm(_multiple_fields, _multiple_read, "quiz/responses/multiple.html"),
+    "matching": ResponseForm(_matching_fields, _matching_read, "quiz/responses/matching.html"),
+    "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html"),
+    "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html"),
+}
+if set(RESPONSE_FORMS) != set(RESPONSE_TYPES):
+    raise RuntimeError(f"response types without a form: {sorted(set(RESPONSE_TYPES) - set(RESPONSE_FORMS))}")
+
+
+def response_form(data: dict[str, Any]) -> ResponseForm:
+    """The form and partial of a stored question's response type."""
+    return RESPONSE_FORMS[response_name(data)]
+
+
+def answer_form(data: dict[str, Any], formdata: object | None = None) -> FlaskForm:
+    """A form for one stored question (radio buttons, checkboxes, one select per item, a text box).
+
+    Choice values are option indices (or "true"/"false"); WTForms rejects any value that is not
+    one of them, so a tampered form never reaches grading.
+    """
+
+    class AnswerForm(FlaskForm):
+        submit = SubmitField("Submit answer")
+
+    response_form(data).fields(AnswerForm, key_of(data))
+    return AnswerForm(formdata=formdata) if formdata is not None else AnswerForm()
+
+
+def response_from(form: FlaskForm, data: dict[str, Any]) -> Any:
+    """The validated form's answer in the shape grading expects."""
+    return response_form(data).read(form, key_of(data))
+
+
+def response_partial(data: dict[str, Any]) -> str:
+    return response_form(data).partial
