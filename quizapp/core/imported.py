@@ -7,10 +7,11 @@ answer (partial credit), per-answer feedback, general feedback.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from .responses.base import InvalidResponse
 
 QTYPES = ("multichoice", "truefalse", "shortanswer", "matching", "numerical", "essay", "description")
 GRADED_QTYPES = ("multichoice", "truefalse", "shortanswer", "matching", "numerical")
@@ -137,7 +138,7 @@ class ParseResult:
         return not self.errors and bool(self.questions)
 
 
-class InvalidImportedResponse(ValueError):
+class InvalidImportedResponse(InvalidResponse):
     """A response that does not fit the question (unknown choice, not a number, wrong shape)."""
 
 
@@ -156,57 +157,19 @@ def shortanswer_matches(pattern: str, response: str) -> bool:
 
 
 def grade_imported(question: ImportedQuestion, response: Any) -> float:
-    """Score in [0, 1]. Responses: an answer index (single multichoice), a list of indices (several),
-    a bool (truefalse), text (shortanswer), a number (numerical), a list of right-hand indices (matching).
-    Negative fractions are summed and the question's total floored at zero, as Moodle does."""
-    qtype = question.qtype
-    if qtype == "multichoice" and question.single:
-        return max(0.0, question.answers[_index(response, len(question.answers))].fraction)
-    if qtype == "multichoice":
-        if not isinstance(response, (list, tuple)) or len(set(response)) != len(response):
-            raise InvalidImportedResponse("expected a list of distinct choices")
-        total = sum(question.answers[_index(r, len(question.answers))].fraction for r in response)
-        return min(1.0, max(0.0, total))
-    if qtype == "truefalse":
-        if not isinstance(response, bool):
-            raise InvalidImportedResponse("expected true or false")
-        return 1.0 if response == question.tf_answer else 0.0
-    if qtype == "shortanswer":
-        if not isinstance(response, str):
-            raise InvalidImportedResponse("expected a text answer")
-        return max([max(0.0, a.fraction) for a in question.answers if shortanswer_matches(a.text, response)],
-                   default=0.0)
-    if qtype == "numerical":
-        if isinstance(response, bool) or not isinstance(response, (int, float)) or not math.isfinite(response):
-            raise InvalidImportedResponse("expected a number")
-        return max([max(0.0, a.fraction) for a in question.answers if _numerical_match(a, response)], default=0.0)
-    if qtype == "matching":
-        rights = matching_choices(question)
-        lefts = [p for p in question.pairs if p.left]
-        if not isinstance(response, (list, tuple)) or len(response) != len(lefts):
-            raise InvalidImportedResponse(f"expected one choice for each of the {len(lefts)} items")
-        right = sum(1 for r, p in zip(response, lefts, strict=True) if rights[_index(r, len(rights))] == p.right)
-        return right / len(lefts)
-    raise InvalidImportedResponse(f"{qtype} questions are not graded")
+    """Score in [0, 1] of a response to ``question`` as read (answers in file order).
+
+    Graded by its response type (``quizapp.core.responses``): an answer index (single choice),
+    a list of indices (several answers), True/False or 0/1 (true/false), text (short answer), a
+    number (numerical), a list of right-hand indices in file order (matching).
+    """
+    # Imported here: the response types read this module's dataclasses.
+    from .responses.registry import grade_stored, stored_imported
+
+    return grade_stored(stored_imported(question, None, shuffle=False), response)
 
 
 def matching_choices(question: ImportedQuestion) -> list[str]:
     """The distinct right-hand texts of a matching question (answers and distractors), in file order."""
     return list(dict.fromkeys(p.right for p in question.pairs))
-
-
-def _numerical_match(answer: Answer, value: float) -> bool:
-    if answer.text.strip() == "*":
-        return True
-    try:
-        target = float(answer.text)
-    except ValueError:
-        return False
-    return abs(value - target) <= (answer.tolerance or 0.0) + 1e-12
-
-
-def _index(choice: Any, size: int) -> int:
-    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < size:
-        raise InvalidImportedResponse(f"choice {choice!r} is not one of the {size} options")
-    return choice
 

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .responses.base import InvalidResponse as InvalidResponse  # re-exported: callers catch it from here
+from .responses.registry import grade_stored, right_answer_text
+
 # Every kind the generators produce, in the order the start form lists them.
 KINDS: dict[str, str] = {
     "classify": "Classify: which category is it in?",
@@ -22,10 +25,6 @@ MATCH_KIND = "match"
 RESPONSE_SINGLE = "single"
 RESPONSE_MULTIPLE = "multiple"
 RESPONSE_MATCHING = "matching"
-
-
-class InvalidResponse(ValueError):
-    """A response that does not fit the question (unknown option, wrong shape)."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,7 @@ class Question:
 
     @property
     def correct_text(self) -> str:
-        if self.is_match:
-            return "; ".join(f"{left} → {right}" for left, right in self.pairs)
-        assert self.answer is not None
-        return self.options[self.answer]
+        return right_answer_text(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The documented export shape (see README, "Quiz export")."""
@@ -110,24 +106,9 @@ class Question:
 
 
 def grade(question: Question, response: int | Sequence[int]) -> float:
-    """Score a response in [0, 1]: 1 or 0 for single answers, the share of right pairs for match.
+    """Score a response in [0, 1], as the question's response type grades it (see ``quizapp.core.responses``).
 
     Raises :class:`InvalidResponse` when the response names an option that does
     not exist or has the wrong shape, so a tampered form is never scored.
     """
-    if question.is_match:
-        if isinstance(response, int) or len(response) != len(question.pairs):
-            raise InvalidResponse(f"expected one choice for each of the {len(question.pairs)} items")
-        for choice in response:
-            _check_index(question, choice)
-        right = sum(1 for choice, key in zip(response, question.key_indices, strict=True) if choice == key)
-        return right / len(question.pairs)
-    if not isinstance(response, int):
-        raise InvalidResponse("expected a single option")
-    _check_index(question, response)
-    return 1.0 if response == question.answer else 0.0
-
-
-def _check_index(question: Question, choice: int) -> None:
-    if isinstance(choice, bool) or not isinstance(choice, int) or not 0 <= choice < len(question.options):
-        raise InvalidResponse(f"option {choice!r} is not one of the {len(question.options)} options")
+    return grade_stored(question.to_dict(), response)
