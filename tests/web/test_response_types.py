@@ -1,0 +1,145 @@
+"""Every response type through the real app: its form, its grading, its review; old stored attempts still shown."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from quizapp.core.imported import Answer as ImportedAnswer
+from quizapp.core.imported import ImportedQuestion, MatchPair
+from quizapp.core.imported_quiz import stored_question
+from quizapp.core.questions import Question
+from quizapp.extensions import db
+from quizapp.models import Answer, QuizAttempt
+from quizapp.quiz.responses import RESPONSE_FORMS
+from tests.conftest import start_quiz
+
+SEVERAL = Question(kind="classify", prompt="Which of these are LLMs?", options=("GPT-4", "DALL-E", "Claude", "GAN"),
+                   answers=(0, 2), explanation="GPT-4 and Claude are LLMs.", source="Article").to_dict()
+
+
+def imported(**fields: object) -> dict:
+    question = ImportedQuestion(**{"name": "n", "text": "Imported question?", "text_format": "plain", **fields})
+    return stored_question(question, random.Random(1), False, "week1.gift")
+
+
+TRUE_FALSE = imported(qtype="truefalse", tf_answer=True, tf_feedback_wrong="It is.", general_feedback="Subset.")
+SHORT = imported(qtype="shortanswer", answers=(ImportedAnswer("generative ai", 1.0, "Yes."),))
+NUMBER = imported(qtype="numerical", answers=(ImportedAnswer("3", 1.0, tolerance=0.5),))
+MATCHING = imported(qtype="matching", pairs=(MatchPair("GPT-4", "OpenAI"), MatchPair("Claude", "Anthropic"),
+                                             MatchPair("", "Google")))
+
+
+def quiz_holding(app: Flask, client: FlaskClient, questions: list[dict]) -> int:
+    """A guest's attempt whose questions are ``questions`` (stored as the app stores them)."""
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        for target, data in zip(attempt.questions, questions, strict=False):
+            target.data, target.kind = data, data["kind"]
+        attempt.questions = attempt.questions[:len(questions)]
+        attempt.question_count = len(questions)
+        db.session.commit()
+    return attempt_id
+
+
+def scores(app: Flask, attempt_id: int) -> list[float | None]:
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        return [q.answer.score if q.answer else None for q in attempt.questions]
+
+
+def test_every_response_type_has_a_form_and_a_partial(app: Flask):
+    from quizapp.core.responses.registry import RESPONSE_TYPES
+
+    assert set(RESPONSE_FORMS) == set(RESPONSE_TYPES)
+    for form in RESPONSE_FORMS.values():
+        app.jinja_env.get_template(form.partial)  # exists and compiles
+
+
+def test_a_quiz_with_one_question_of_every_response_type(app: Flask, client: FlaskClient):
+    attempt_id = quiz_holding(app, client, [SEVERAL, TRUE_FALSE, SHORT, NUMBER, MATCHING])
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert page.count('type="checkbox"') == 4 and "Choose every right answer" in page
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": ["0", "9"]}).status_code == 400
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": ["0", "1", "2", "3"]}).status_code == 302
+    feedback = client.get(f"/quiz/{attempt_id}/feedback/1").get_data(as_text=True)
+    assert "Not quite." in feedback and feedback.count("✓ Right answer") == 2 and feedback.count("← your answer") == 4
+
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert 'value="true"' in page and 'value="false"' in page and 'type="radio"' in page
+    assert client.post(f"/quiz/{attempt_id}/answer/2", data={"choice": "1"}).status_code == 400
+    assert client.post(f"/quiz/{attempt_id}/answer/2", data={"choice": "false"}).status_code == 302
+    feedback = client.get(f"/quiz/{attempt_id}/feedback/2").get_data(as_text=True)
+    assert "It is." in feedback and "Subset." in feedback
+
+    assert 'type="text"' in client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert client.post(f"/quiz/{attempt_id}/answer/3", data={"choice": "x" * 501}).status_code == 400
+    assert client.post(f"/quiz/{attempt_id}/answer/3", data={"choice": " Generative  AI "}).status_code == 302
+    assert "Yes." in client.get(f"/quiz/{attempt_id}/feedback/3").get_data(as_text=True)
+
+    assert 'inputmode="decimal"' in client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert client.post(f"/quiz/{attempt_id}/answer/4", data={"choice": "3,4"}).status_code == 302
+
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert re.findall(r'name="(pair_\d+)"', page) == ["pair_0", "pair_1"]
+    choices = MATCHING["choices"]
+    right = {"pair_0": str(choices.index("OpenAI")), "pair_1": str(choices.index("Anthropic"))}
+    assert client.post(f"/quiz/{attempt_id}/answer/5", data={**right, "pair_1": "3"}).status_code == 400
+    assert client.post(f"/quiz/{attempt_id}/answer/5", data=right).status_code == 302
+
+    assert scores(app, attempt_id) == [0.0, 0.0, 1.0, 1.0, 1.0]
+    results = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
+    assert "60%" in results and "Right answer" in results and "Correct match" in results
+
+
+def test_multiple_answer_partial_credit_is_shown(app: Flask, client: FlaskClient):
+    attempt_id = quiz_holding(app, client, [SEVERAL])
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": ["2"]}).status_code == 302
+    assert "Partly correct: 50%" in client.get(f"/quiz/{attempt_id}/feedback/1").get_data(as_text=True)
+
+
+def test_attempts_stored_in_the_old_shape_are_still_shown(app: Flask, client: FlaskClient):
+    """Before stored questions named their response type: no "response", true/false answers as booleans."""
+    old_tf = {k: v for k, v in TRUE_FALSE.items() if k != "response"}
+    old_single = {k: v for k, v in Question(kind="classify", prompt="Is GPT-4 an LLM?", options=("LLM", "Other"),
+                                            answer=0, explanation="It is.", source="A").to_dict().items()
+                  if k != "response"}
+    attempt_id = quiz_holding(app, client, [old_tf, old_single])
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        db.session.add_all([Answer(attempt_question_id=attempt.questions[0].id, response=False, score=0.0),
+                            Answer(attempt_question_id=attempt.questions[1].id, response=0, score=1.0)])
+        attempt.finished_at = attempt.started_at
+        db.session.commit()
+    results = client.get(f"/quiz/{attempt_id}/results")
+    html = results.get_data(as_text=True)
+    assert results.status_code == 200 and "It is." in html
+    reviews = html.split('class="reviewed"')[1:]
+    assert re.search(r"False\s*<span class=\"verdict\">← your answer", reviews[0])
+    assert re.search(r"True\s*<span class=\"verdict\">✓ Right answer", reviews[0])
+    assert re.search(r"LLM\s*<span class=\"verdict\">✓ Right answer</span>\s*<span class=\"verdict\">← your answer",
+                     reviews[1])
+
+
+def test_answer_forms_keep_csrf(csrf_app: Flask):
+    client = csrf_app.test_client()
+    page = client.get("/quiz/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
+                                           "length": 5, "feedback": "end"})
+    attempt_id = int(response.location.rsplit("/", 1)[1])
+    with csrf_app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        attempt.questions[0].data = SEVERAL
+        db.session.commit()
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert 'name="csrf_token"' in page and 'type="checkbox"' in page
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": ["0", "2"]}).status_code == 400
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"/quiz/{attempt_id}/answer/1",
+                       data={"csrf_token": token, "choice": ["0", "2"]}).status_code == 302
+    assert scores(csrf_app, attempt_id)[0] == 1.0
