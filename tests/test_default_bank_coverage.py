@@ -420,7 +420,7 @@ def test_faq_cards(bank, seed1):
     assert len(faq) == 6
     for card in bank["cards"]:
         assert card.get("back")
-        assert card.get("topic") in {"models", "applications", "methods", "dimensions", "faq"}
+        assert card.get("topic") in {"models", "applications", "methods", "dimensions", "pros_cons", "faq"}
 
 
 # -- quizapp's own loader ------------------------------------------------------------------------
@@ -439,3 +439,99 @@ def test_bank_loads_through_quizapp_loader():
         pytest.fail("the bank does not load:\n" + "\n".join(exc.problems))
     assert loaded.slug == "llm-vs-genai"
     assert len(loaded.items) == len(yaml.safe_load(BANK_PATH.read_text(encoding="utf-8"))["items"])
+
+
+# -- reachability: every seed claim listed above is mentioned by at least one flashcard -----------------
+# (the card half of issue 8 §3; the question half lives in its own tests). Cards are derived with
+# quizapp's own loader and quizapp.core.cards, so this checks what a learner is shown, not the YAML.
+
+_CARD_STOPWORDS = {"and", "the", "for", "with", "from", "that", "this", "their", "into", "can", "its"}
+
+
+@pytest.fixture(scope="module")
+def cards() -> list:
+    if str(MAIN) not in sys.path:
+        sys.path.insert(0, str(MAIN))
+    from quizapp.core.bank_loader import load_bank_file
+    from quizapp.core.cards import derive_cards
+
+    return derive_cards(load_bank_file(BANK_PATH))
+
+
+def _stems(text: str) -> str:
+    """Lower-case words without a plural "s": "Question & Answer Systems" -> "question answer system"."""
+    words = re.findall(r"[\w-]+", text.casefold())
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+
+
+def _card_texts(cards) -> list[str]:
+    return [f"{c.front}\n{c.back}" for c in cards]
+
+
+def _reached(phrase: str, cards) -> bool:
+    """Some card mentions the phrase; "A and B" counts when A and B are each mentioned."""
+    texts = [f" {_stems(t)} " for t in _card_texts(cards)]
+    parts = [p for p in re.split(r"\band\b", phrase) if p.strip()]
+    return all(any(f" {_stems(part)} " in text for text in texts) for part in parts)
+
+
+def test_cards_reach_every_seed_model(seed0, cards):
+    names = [*_seed_models(seed0), *PRODUCTS_IN_TEXT]
+    texts = _card_texts(cards)
+    for name in names:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+        assert any(pattern.search(t) for t in texts), f"no card mentions the model {name!r}"
+
+
+def test_cards_reach_every_seed_000_application(seed0, cards):
+    genai_list = _bullets_after(seed0, "Practical Applications")
+    llm_list = _bullets_after(seed0, "Practical Applications", _index(seed0, "Popular LLMs"))
+    for bullet in genai_list + llm_list:
+        assert _reached(bullet, cards), f"no card mentions the application {bullet!r}"
+    for word in ("music", "deepfake", "summariz", "video"):
+        assert any(word in t.casefold() for t in _card_texts(cards)), f"no card mentions {word!r}"
+
+
+def test_cards_reach_every_seed_001_industry(seed1, cards):
+    for heading, _keyword, _category in INDUSTRIES:
+        assert any(c.source.endswith(f"— {heading}") for c in cards), f"no card comes from seed 001's {heading!r}"
+
+
+def test_cards_reach_the_summary_table_differences_and_similarities(bank, cards):
+    fronts = [c.front for c in cards]
+    # "Popular Models" and "Applications" are lists: each member has its own card (the two tests above).
+    for name in (d["name"] for d in bank["dimensions"] if d["name"] not in ("Popular Models", "Applications")):
+        assert any(f'"{name}"' in f for f in fronts), f"no card asks about the summary table's {name!r}"
+    for note in bank["differences"] + bank["similarities"]:
+        assert any(f'"{note["title"]}"' in f for f in fronts), f"no card asks about {note['title']!r}"
+
+
+def test_cards_reach_every_strength_and_weakness(bank, cards):
+    topic_cards = [c for c in cards if c.topic == "pros_cons"]
+    for point in bank["pros_cons"]:
+        words = set(_stems(point["text"]).split()) - _CARD_STOPWORDS - {"generative", "llm", "ai"}
+        best = max(len(words & set(_stems(f"{c.front} {c.back}").split())) for c in topic_cards)
+        assert best >= 3, f"no strengths-and-weaknesses card asks about {point['text']!r}"
+
+
+def test_cards_reach_the_faqs_and_the_named_claims(seed1, cards):
+    start = _index(seed1, "Questions?")
+    questions = [line.lstrip(BULLET).strip() for line in seed1[start:]
+                 if line.startswith(BULLET) and line.endswith("?")]
+    fronts = {_norm(c.front) for c in cards}
+    for question in questions:
+        assert _norm(question) in fronts, f"the FAQ {question!r} is no card's front"
+    texts = [t.casefold() for t in _card_texts(cards)]
+    for claim in ("self-attention", "deepfake", "synthetic data", "vae", "deep learning", "subset"):
+        assert any(claim in t for t in texts), f"no card mentions {claim!r}"
+    assert any(all(w in t for w in ("fine-tun", "law", "finance", "healthcare")) for t in texts), \
+        "no card says LLMs are fine-tuned for law, finance and healthcare"
+
+
+def test_cards_cite_the_article_that_says_it(seed1, cards):
+    """VAEs and self-attention appear only in the second article, so a card about them cites it."""
+    second = "Generative AI vs. LLM: A Comparative Analysis"
+    assert second in "\n".join(seed1[:5])
+    for claim in ("self-attention", "vae"):
+        about = [c for c in cards if claim in f"{c.front}\n{c.back}".casefold()]
+        assert about and all(second in c.source for c in about), [(c.front, c.source) for c in about]

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from quizapp.core.bank_loader import load_bank_file
 from quizapp.core.cards import TOPICS, Flashcard, derive_cards, topic_titles
 from quizapp.core.deck_export import (
+    ANKI_CLOZE_MODEL_ID,
     ANKI_MODEL_ID,
     anki_deck_id,
     anki_subdeck_id,
@@ -50,13 +51,20 @@ def anki_html(text: str) -> str:
 
 
 def note_for(col: Collection, card: Flashcard):
-    ids = [nid for nid in col.find_notes("") if col.get_note(nid)["Front"] == anki_html(card.front)]
+    ids = [nid for nid in col.find_notes("") if col.get_note(nid).note_type()["id"] == ANKI_MODEL_ID
+           and col.get_note(nid)["Front"] == anki_html(card.front)]
     assert len(ids) == 1
     return col.get_note(ids[0])
 
 
+def notes(cards: list[Flashcard]) -> int:
+    """Anki notes for these cards: one per front/back card, one per cloze text."""
+    return len({c.note for c in cards})
+
+
 def test_ids_are_fixed_and_in_range() -> None:
-    assert (1 << 30) <= ANKI_MODEL_ID < (1 << 31)
+    assert (1 << 30) <= ANKI_MODEL_ID < (1 << 31) and (1 << 30) <= ANKI_CLOZE_MODEL_ID < (1 << 31)
+    assert ANKI_MODEL_ID != ANKI_CLOZE_MODEL_ID
     ids = [anki_deck_id(s) for s in BANKS] + [anki_subdeck_id(s, t) for s in BANKS for t in TOPICS]
     assert all((1 << 30) <= i < (1 << 31) for i in ids)
     assert len(set(ids)) == len(ids)
@@ -71,10 +79,10 @@ def test_apkg_imports_into_anki(name: str, tmp_path: Path, col: Collection) -> N
     write_apkg(cards, bank.title, bank.slug, path, topic_names=topic_titles(bank))
 
     log = import_apkg(col, path)
-    assert len(log.new) == len(cards)
-    assert col.note_count() == len(cards)
-    # A card whose texts need escaping ("&" in the default bank; newlines on every item card).
-    card = next((c for c in cards if "&" in c.front), cards[0])
+    assert len(log.new) == notes(cards) == col.note_count()
+    assert col.card_count() == len(cards)  # a cloze note has one card per gap
+    # A card whose texts need escaping ("&" in the default bank's applications).
+    card = next((c for c in cards if "&" in c.front and not c.is_cloze), cards[0])
     note = note_for(col, card)
     assert note["Front"] == anki_html(card.front)
     assert note["Back"] == anki_html(card.back)
@@ -84,6 +92,34 @@ def test_apkg_imports_into_anki(name: str, tmp_path: Path, col: Collection) -> N
     assert col.decks.name(note.cards()[0].did) == f"{bank.title}::{topic_titles(bank)[card.topic]}"
     answer = note.cards()[0].answer()
     assert '<div class="source">' in answer and anki_html(card.source) in answer
+    # The topic is a small label on the front (Anki's {{Subdeck}}).
+    assert f'<div class="topic">{topic_titles(bank)[card.topic]}</div>' in note.cards()[0].question()
+
+
+@pytest.mark.parametrize("name", sorted(BANKS))
+def test_cloze_cards_are_notes_of_ankis_cloze_type(name: str, tmp_path: Path, col: Collection) -> None:
+    bank = BANKS[name]
+    cards = derive_cards(bank)
+    write_apkg(cards, bank.title, bank.slug, tmp_path / "deck.apkg", topic_names=topic_titles(bank))
+    import_apkg(col, tmp_path / "deck.apkg")
+    clozes = [c for c in cards if c.is_cloze]
+    assert clozes
+    by_note: dict[str, list[Flashcard]] = {}
+    for card in clozes:
+        by_note.setdefault(card.note, []).append(card)
+    note_ids = col.find_notes(f"mid:{ANKI_CLOZE_MODEL_ID}")
+    assert len(note_ids) == len(by_note)
+    for nid in note_ids:
+        note = col.get_note(nid)
+        assert note.note_type()["type"] == 1  # MODEL_CLOZE: Anki makes one card per {{cN::...}}
+        group = next(g for g in by_note.values() if anki_html(g[0].cloze) == note["Text"])
+        assert len(note.cards()) == len(group)
+        for anki_card, card in zip(sorted(note.cards(), key=lambda c: c.ord), group, strict=True):
+            assert anki_card.ord == card.cloze_number - 1
+            question, answer = anki_card.question(), anki_card.answer()
+            hidden = html.escape(card.answer, quote=False)
+            assert "[...]" in question and f">{hidden}<" not in question  # Anki hides this card's gap
+            assert f">{hidden}<" in answer and anki_html(card.source) in answer
 
 
 def test_reexport_updates_notes_instead_of_duplicating(tmp_path: Path, col: Collection) -> None:
@@ -91,14 +127,14 @@ def test_reexport_updates_notes_instead_of_duplicating(tmp_path: Path, col: Coll
     cards = derive_cards(bank)
     write_apkg(cards, bank.title, bank.slug, tmp_path / "v1.apkg")
     import_apkg(col, tmp_path / "v1.apkg")
-    target = next(c for c in cards if c.front == "GPT-4 — what is it?")
+    target = next(c for c in cards if c.front == "Is LLaMA an LLM?")
     edited = [dataclasses.replace(c, back="A corrected <answer> & more.\nLine two.") if c == target else c
               for c in cards]
     # A real re-export happens later than the first; 60 s later stands in for that without sleeping.
     write_apkg(edited, bank.title, bank.slug, tmp_path / "v2.apkg", timestamp=time.time() + 60)
 
     log = import_apkg(col, tmp_path / "v2.apkg")
-    assert col.note_count() == len(cards)
+    assert col.note_count() == notes(cards)
     assert len(log.new) == 0
     assert note_for(col, target)["Back"] == "A corrected &lt;answer&gt; &amp; more.<br>Line two."
 
@@ -119,14 +155,14 @@ def test_a_fixed_timestamp_would_block_updates_even_with_always(tmp_path: Path, 
 
     for condition in (IF_NEWER, ALWAYS):
         log = import_apkg(col, tmp_path / "v2.apkg", update_notes=condition)
-        assert len(log.updated) == 0 and len(log.duplicate) == len(cards)
+        assert len(log.updated) == 0 and len(log.duplicate) == notes(cards)
         assert note_for(col, cards[0])["Back"] == anki_html(cards[0].back)
 
     write_apkg(edited, bank.title, bank.slug, tmp_path / "v3.apkg", timestamp=fixed + 1)
     log = import_apkg(col, tmp_path / "v3.apkg")
-    assert len(log.updated) == len(cards)
+    assert len(log.updated) == notes(cards)
     assert note_for(col, cards[0])["Back"] == "Changed."
-    assert col.note_count() == len(cards)
+    assert col.note_count() == notes(cards)
 
 
 def test_text_field_keeps_one_line() -> None:
@@ -177,3 +213,18 @@ def test_csv_never_breaks_the_layout(cards: list[Flashcard]) -> None:
     for lines in (text.splitlines(), text.split("\n")[:-1] if text else []):
         assert len(lines) == len(cards)
         assert all(line.count("\t") == 1 for line in lines)
+
+
+def test_reexport_updates_a_cloze_note_instead_of_duplicating(tmp_path: Path, col: Collection) -> None:
+    bank = BANKS["sql-vs-nosql"]
+    cards = derive_cards(bank)
+    write_apkg(cards, bank.title, bank.slug, tmp_path / "v1.apkg")
+    import_apkg(col, tmp_path / "v1.apkg")
+    acid = [c for c in cards if c.cloze.startswith("ACID")]
+    reworded = acid[0].cloze.replace("ACID, the guarantees", "ACID, the four guarantees")
+    edited = [dataclasses.replace(c, cloze=reworded) if c in acid else c for c in cards]
+    write_apkg(edited, bank.title, bank.slug, tmp_path / "v2.apkg", timestamp=time.time() + 60)
+    log = import_apkg(col, tmp_path / "v2.apkg")
+    assert len(log.new) == 0 and col.note_count() == notes(cards)
+    texts = [col.get_note(n)["Text"] for n in col.find_notes(f"mid:{ANKI_CLOZE_MODEL_ID}")]
+    assert anki_html(reworded) in texts
