@@ -2,8 +2,9 @@
 
 Files are content-addressed: a bank holds each image once, keyed by its SHA-256, and a new bank
 version adds the images it brings without removing the old ones, so attempts made on an earlier
-version still show theirs.  ``/question-files/<sha256>/<name>`` serves an image to an instructor
-(who may open any bank's page) or to a learner or guest with an attempt on a bank that holds it,
+version still show theirs.  ``/question-files/<sha256>/<name>`` serves an image to an instructor who
+may view a bank that holds it (their own, a site bank or a shared one), or to anyone (learner,
+instructor or guest) with an attempt on such a bank,
 with the content type found when it was imported (only PNG, JPEG, GIF and WebP are ever stored).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, abort, url_for
 from flask_login import current_user
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, exists, select
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, exists, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
 
@@ -23,7 +24,7 @@ from .core.bank_check import read_questions
 from .core.embedded_files import resolve_links
 from .core.imported import EmbeddedFile
 from .extensions import db
-from .models import Bank, QuizAttempt, utcnow
+from .models import SHARED, Bank, QuizAttempt, utcnow
 from .owner import current_owner
 
 bp = Blueprint("question_files", __name__)
@@ -84,8 +85,11 @@ def with_files(text: str, question: Any, area: str | None = None) -> str:
 
 def _may_see(bank_ids: list[int]) -> bool:
     if current_user.is_authenticated and current_user.is_instructor:
-        return bool(db.session.execute(select(exists().where(Bank.id.in_(bank_ids), Bank.deleted_at.is_(None))))
-                    .scalar())
+        # The instructor may view the bank: their own, a site bank, or one shared among instructors.
+        viewable = or_(Bank.owner_id == current_user.id, Bank.owner_id.is_(None), Bank.visibility == SHARED)
+        if db.session.execute(select(exists().where(Bank.id.in_(bank_ids), Bank.deleted_at.is_(None), viewable)))\
+                .scalar():
+            return True
     owner = current_owner()
     return bool(db.session.execute(select(exists().where(QuizAttempt.bank_id.in_(bank_ids),
                                                          owner.filter(QuizAttempt)))).scalar())

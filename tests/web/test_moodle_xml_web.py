@@ -143,3 +143,19 @@ def test_cli_check_bank_json_and_export_quiz(runner: FlaskCliRunner, tmp_path: P
     out = tmp_path / "quiz.zip"
     result = runner.invoke(args=["export-quiz", "--bank", "llm-vs-genai", "--format", "qti", "--output", str(out)])
     assert result.exit_code == 0 and "imsmanifest.xml" in zipfile.ZipFile(out).namelist()
+
+
+def test_images_of_a_private_bank_are_hidden_from_other_instructors(app: Flask):
+    owner, other = app.test_client(), app.test_client()
+    make_instructor(app, owner, "owner")
+    make_instructor(app, other, "other")
+    import_bank(owner, IMAGES, "moodle-tf.xml")
+    file = parse_moodle_xml(IMAGES).questions[0].files[0]
+    url = f"/question-files/{file.sha256}/{file.name}"
+    assert owner.get(url).status_code == 200
+    assert other.get(url).status_code == 404  # a private bank (the default) is its owner's only
+    with app.app_context():
+        bank = db.session.execute(select(Bank).filter_by(slug="moodle-tf")).scalar_one()
+        bank.visibility = "shared"
+        db.session.commit()
+    assert other.get(url).status_code == 200
