@@ -4,42 +4,58 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# `make test` runs the suite a second time on this PostgreSQL server (PG_TEST_ARGS="-m database" for only
-# the tests that touch the database).
+# `make test` runs the database tests a second time on this PostgreSQL server (PG_TEST_ARGS= for the whole
+# suite there too).
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-PG_TEST_ARGS ?=
+PG_TEST_ARGS ?= -m database
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser run test lint
+.PHONY: setup setup-test browser run test lint
 
-# The virtual environment with the app and its test tools, rebuilt when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# The virtual environment (Debian: `apt-get install python3-venv` first), rebuilt when pyproject.toml changes:
+# the app and what it needs to run for `make run`; the test tools (the `test` extra) too for `make test`.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Creating $(VENV) failed: on Debian or Ubuntu," \
+		"install python3-venv first (sudo apt-get install python3-venv)."; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-app
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+setup: $(VENV)/.installed-app
+
+setup-test: $(VENV)/.installed-test
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here), without the
+# recommended packages (which would pull in and upgrade a hundred more, systemd among them).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
+# gunicorn with 2 workers per CPU + 1 (at most 8; WORKERS=N to choose); Ctrl+C stops it.
+# `$(BIN)/quizapp run --dev` is the development server with its reloader.
+WORKERS ?=
 run: setup
 	$(BIN)/quizapp init-db
 	@echo ""
 	@echo "  quizapp is running at http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
 	@echo ""
-	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
+	$(BIN)/quizapp run --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
-# The suite on SQLite, then the suite again on PostgreSQL (a schema per test in PG_TEST_URL's
-# database). Without a server there, the database tests of the second run are skipped, saying why.
-test: setup browser
+# The suite on SQLite, then the database tests again on PostgreSQL (a schema per test in PG_TEST_URL's
+# database). Without a server there, the second run skips them, saying why.
+test: setup-test browser
 	$(BIN)/ruff check .
-	@echo "== the whole suite on SQLite =="
-	$(BIN)/python -m pytest
-	@echo "== the whole suite again on PostgreSQL: $(PG_TEST_URL) =="
+	$(BIN)/mypy
+	@echo "== the whole suite on SQLite, with line coverage of quizapp/core (at least 95 %) =="
+	$(BIN)/python -m pytest --cov --cov-report=term
+	@echo "== again on PostgreSQL ($(or $(PG_TEST_ARGS),the whole suite)): $(PG_TEST_URL) =="
 	TEST_DATABASE_URL='$(PG_TEST_URL)' $(BIN)/python -m pytest $(PG_TEST_ARGS) || [ $$? -eq 5 ]
 
-lint: setup
+lint: setup-test
 	$(BIN)/ruff check .

@@ -42,6 +42,29 @@ def _load(path: Path, fmt: str | None = None, slug: str | None = None, title: st
     click.echo(result.describe())
 
 
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="gunicorn worker processes (default: $WEB_CONCURRENCY, else 2 per CPU + 1, at most 8).")
+@click.option("--dev", is_flag=True, help="Flask's development server with its reloader and debugger instead.")
+@click.pass_context
+def run(ctx: click.Context, host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Serve the app with gunicorn (Ctrl+C stops it); --dev for the development server."""
+    if dev:
+        from flask.cli import run_command
+
+        os.environ["FLASK_DEBUG"] = "1"  # as `flask run --debug`: templates reload too, and the banner says so
+        ctx.invoke(run_command, host=host, port=port, reload=True, debugger=True)
+        return
+    from .server import available_cpus, default_workers, serve
+
+    env_workers = os.environ.get("WEB_CONCURRENCY", "")
+    count = workers or (int(env_workers) if env_workers.isdigit() and int(env_workers) > 0
+                        else default_workers(available_cpus()))
+    serve(host, port, count)
+
+
 @click.command("init-db")
 @click.option("--no-default-banks", is_flag=True, help="Do not load the banks shipped in question_bank/.")
 @with_appcontext
@@ -198,5 +221,7 @@ def main() -> None:
     """The ``quizapp`` console script: the same commands as ``flask --app quizapp``."""
     from . import create_app
 
-    FlaskGroup(create_app=create_app, help="quizapp commands (the same as flask --app quizapp ...).")(
-        prog_name="quizapp", args=sys.argv[1:])
+    group = FlaskGroup(create_app=create_app, help="quizapp commands (the same as flask --app quizapp ...; "
+                                                   "`run` serves with gunicorn).")
+    group.add_command(run)  # in place of Flask's development server, which `run --dev` still starts
+    group(prog_name="quizapp", args=sys.argv[1:])
