@@ -94,6 +94,12 @@ def test_categories_in_reverse_order():  # test_import_categories_in_reverse_ord
     assert sigma.answers == (Answer("yes", 1.0), Answer("no", 0.0), Answer("may be", 0.0))
 
 
+def test_names_lose_their_tags_as_in_moodle():  # clean_question_name() uses PARAM_TEXT
+    text = (DATA / "error_invalid_grades.xml").read_text().replace('fraction="33"', 'fraction="33.33333"')
+    (q,) = parse_moodle_xml(text).questions
+    assert q.name == "Question with invalid grades : x > 1 & x < 2"
+
+
 def test_html_characters_in_idnumbers():
     (q,) = ok("html_chars_in_idnumbers.xml").questions
     assert q.id_number == "T & F"

@@ -17,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Bank, QuizAttempt, User
 from quizapp.question_files import QuestionFile
 from tests.conftest import AuthActions
-from tests.web.test_instructor import import_bank, make_instructor, upload
+from tests.web.test_instructor import create_assignment, import_bank, make_instructor, upload
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "moodlexml"
 IMAGES = (DATA / "truefalse_with_images.xml").read_text(encoding="utf-8")
@@ -159,3 +159,21 @@ def test_images_of_a_private_bank_are_hidden_from_other_instructors(app: Flask):
         bank.visibility = "shared"
         db.session.commit()
     assert other.get(url).status_code == 200
+
+
+def test_essays_and_descriptions_stay_out_of_quizzes(app: Flask):
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    xml = (DATA / "xmlformat_test_examples.xml").read_text()
+    slug = import_bank(teacher, xml, "examples.xml")
+    _, code = create_assignment(teacher, slug, question_count=50)
+    learner = app.test_client()
+    AuthActions(learner).register("lea")
+    response = learner.post(f"/a/{code}/start")
+    assert response.status_code == 302 and "/quiz/" in response.location
+    assert learner.get(response.location).status_code == 200
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, int(response.location.rsplit("/", 1)[1]))
+        kinds = sorted(q.data["imported"]["qtype"] for q in attempt.questions)
+    assert kinds == sorted(["matching", "multichoice", "numerical", "shortanswer", "truefalse", "truefalse",
+                            "truefalse"])

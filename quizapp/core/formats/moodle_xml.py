@@ -50,6 +50,7 @@ FORMAT_NAMES = {"moodle_auto_format": "moodle", "html": "html", "plain_text": "p
 SUPPORTED_TYPES = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "match", "essay",
                    "description")
 _NUMBER = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
+_TAG = re.compile(r"<[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 # Settings kept only to be written back (Moodle XML export): per question type, tag -> Moodle's default.
@@ -275,6 +276,7 @@ class _TypeReader:
         r, q = self.r, self.q
         name_el = q.find("name/text")
         name = r.clean(name_el.text or "", r.line(name_el), "the question name") if name_el is not None else ""
+        name = _TAG.sub("", name).strip(WS)[:255]  # clean_question_name(): PARAM_TEXT strips tags; 255 characters
         question_text = self.text(q.find("questiontext"), "html", "questiontext")
         fmt = question_text.format
         if name_el is None:
