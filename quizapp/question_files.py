@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, g, url_for
 from flask_login import current_user
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, exists, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,7 +24,7 @@ from .core.bank_check import read_questions
 from .core.embedded_files import resolve_links
 from .core.imported import EmbeddedFile
 from .extensions import db
-from .models import SHARED, Bank, QuizAttempt, utcnow
+from .models import SHARED, Bank, BankUpload, QuizAttempt, utcnow
 from .owner import current_owner
 
 bp = Blueprint("question_files", __name__)
@@ -73,6 +73,9 @@ def file_bytes(bank_id: int, digests: Iterable[str]) -> dict[str, bytes]:
 
 
 def file_url(file: EmbeddedFile) -> str:
+    upload_id = g.get("previewed_upload")  # an upload's preview: its images are not stored yet
+    if upload_id is not None:
+        return url_for("instructor.question_files.pending", upload_id=upload_id, sha256=file.sha256, name=file.name)
     return url_for("instructor.question_files.serve", sha256=file.sha256, name=file.name)
 
 
@@ -95,6 +98,27 @@ def _may_see(bank_ids: list[int]) -> bool:
                                                          owner.filter(QuizAttempt)))).scalar())
 
 
+def _image(data: bytes, content_type: str) -> Response:
+    response = Response(data, mimetype=content_type)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/instructor/uploads/<int:upload_id>/files/<sha256>/<path:name>")
+def pending(upload_id: int, sha256: str, name: str) -> Response:
+    """An image of an upload waiting for its instructor's confirmation (for the preview)."""
+    upload = db.session.get(BankUpload, upload_id)
+    if upload is None or not current_user.is_authenticated or upload.owner_id != current_user.id:
+        abort(404, description="There is no such upload waiting for you.")
+    result = read_questions(upload.format, upload.text, upload.filename) if upload.format == "moodlexml" else None
+    files = {f.sha256: f.content_type for q in (result.questions if result else ()) for f in q.files}
+    if result is None or sha256 not in files or sha256 not in result.files:
+        abort(404, description="There is no such image in this upload.")
+    return _image(result.files[sha256], files[sha256])
+
+
 @bp.get("/question-files/<sha256>/<path:name>")
 def serve(sha256: str, name: str) -> Response:
     """An embedded image, if the visitor may see a bank that holds it (else 404, revealing nothing)."""
@@ -102,8 +126,4 @@ def serve(sha256: str, name: str) -> Response:
     if not rows or not _may_see([bank_id for bank_id, _ in rows]):
         abort(404, description="There is no such image, or it belongs to questions you cannot see.")
     data = db.session.execute(select(QuestionFile.data).filter_by(sha256=sha256).limit(1)).scalar_one()
-    response = Response(data, mimetype=rows[0][1])
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Disposition"] = "inline"
-    return response
+    return _image(data, rows[0][1])

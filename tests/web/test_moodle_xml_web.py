@@ -177,3 +177,18 @@ def test_essays_and_descriptions_stay_out_of_quizzes(app: Flask):
         kinds = sorted(q.data["imported"]["qtype"] for q in attempt.questions)
     assert kinds == sorted(["matching", "multichoice", "numerical", "shortanswer", "truefalse", "truefalse",
                             "truefalse"])
+
+
+def test_the_upload_preview_shows_the_images_before_anything_is_stored(app: Flask):
+    teacher, other = app.test_client(), app.test_client()
+    make_instructor(app, teacher)
+    make_instructor(app, other, "other")
+    response = upload(teacher, IMAGES, "moodle-tf.xml")
+    preview = teacher.get(response.location).get_data(as_text=True)
+    urls = [u for u in re.findall(r'src="([^"]+)"', preview) if "/files/" in u]
+    assert urls and all(u.startswith(response.location + "/files/") for u in urls)
+    image = teacher.get(urls[0])
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert other.get(urls[0]).status_code == 404  # another instructor's upload
+    with app.app_context():
+        assert db.session.execute(select(func.count(QuestionFile.id))).scalar_one() == 0
