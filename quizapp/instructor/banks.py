@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.utils import secure_filename
@@ -92,6 +92,7 @@ def preview_upload(upload_id: int) -> str:
     """What would be imported: the summary, warnings and every question."""
     pending = _pending(upload_id)
     check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
+    g.previewed_upload = pending.id  # embedded images link to the upload (see quizapp.question_files)
     return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
                            cancel=ButtonForm())
 
