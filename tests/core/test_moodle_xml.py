@@ -414,3 +414,18 @@ def test_round_trip_import_export_import(questions: list[ImportedQuestion], cate
     # and what the writer was given comes back, apart from what Moodle normalises (names of blank texts)
     assert len(first.questions) == len(placed)
     assert [q.qtype for q in first.questions] == [q.qtype for q in placed]
+
+
+def test_time_grows_linearly_with_the_file():
+    import time
+
+    one = truefalse(file_xml("p.png", png())).replace("<name><text>TF</text></name>", "<name><text>Q</text></name>")
+
+    def seconds(n: int) -> float:
+        text = quiz(*[one] * n)
+        start = time.perf_counter()
+        assert len(parse_moodle_xml(text).questions) == n
+        return time.perf_counter() - start
+
+    seconds(100)  # warm up
+    assert seconds(1600) <= 3 * seconds(800) + 0.05
