@@ -62,7 +62,7 @@ def test_deck_pages_list_sub_decks_and_exports(client: FlaskClient):
     html = client.get("/cards/").get_data(as_text=True)
     assert "LLMs vs Generative AI" in html and "20 new" in html
     deck = client.get(DECK).get_data(as_text=True)
-    for topic in ("models", "applications", "methods", "dimensions", "statements", "faq"):
+    for topic in ("models", "applications", "methods", "dimensions", "pros_cons", "faq"):
         assert f'value="{topic}"' in deck
     assert "export.apkg" in deck and "export.tsv" in deck and "export.csv" not in deck
 
@@ -318,3 +318,120 @@ def test_export_deck_command(runner, tmp_path: Path):
     assert result.exit_code == 0 and apkg.read_bytes()[:2] == b"PK"
     assert "No bank" in runner.invoke(args=["export-deck", "--bank", "x", "--format", "csv",
                                             "--output", str(out)]).output
+
+
+# -- issue 8 §4: what a card shows, the order new cards come in, ids across rewordings ------------
+def cram_page(client: FlaskClient, topic: str, position: int, shown: bool = False) -> str:
+    return client.get(f"{DECK}/cram?topic={topic}&i={position}" + ("&show=1" if shown else "")).get_data(as_text=True)
+
+
+def test_the_front_carries_the_topic_as_a_label(client: FlaskClient, clock: Clock):
+    _, html = current_card(client)
+    assert re.search(r'<p class="card-topic" id="card-topic">[^<]+</p>\s*<h1 class="front"', html)
+    assert '<p class="card-topic" id="card-topic">FAQ</p>' in cram_page(client, "faq", 0)
+    chosen = client.get(f"{DECK}/review?topic=faq&topic=models")  # the chosen sub-decks, named above the card
+    assert chosen.status_code == 200 and " · FAQ, Models</p>" in chosen.get_data(as_text=True)
+
+
+def test_a_cloze_card_shows_its_gap_then_the_whole_text_with_the_answer_marked(app: Flask, client: FlaskClient):
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import deck_cards
+
+    with app.app_context():
+        models = [c for c in deck_cards(bank_by_slug("llm-vs-genai")) if c.topic == "models"]
+    position, card = next((i, c) for i, c in enumerate(models) if c.is_cloze and c.answer == "BigGAN")
+    front = cram_page(client, "models", position)
+    assert "[...] is DeepMind&#39;s model for images." in front and 'id="card-back" hidden' in front
+    back = cram_page(client, "models", position, shown=True)
+    assert '<mark class="cloze-answer">BigGAN</mark> is DeepMind&#39;s model for images.' in back
+    assert "<strong>Source:</strong> LLM vs Generative AI: A Comprehensive Comparison — " in back
+    assert ".txt" not in back
+
+
+def new_card_order(app: Flask, owner) -> tuple[str, ...]:
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import load_deck
+
+    with app.app_context():
+        return load_deck(owner, bank_by_slug("llm-vs-genai"), [], None, datetime(2026, 3, 2, tzinfo=UTC)).queue.new
+
+
+def test_new_cards_come_interleaved_in_an_order_fixed_per_learner(app: Flask):
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import deck_cards
+    from quizapp.owner import Owner
+
+    ada, bob = Owner(1, None), Owner(2, None)
+    first = new_card_order(app, ada)
+    assert len(first) == 20
+    assert first == new_card_order(app, ada)  # the same learner, the same order, day after day
+    assert first != new_card_order(app, bob) != new_card_order(app, Owner(None, "guest-token"))
+    with app.app_context():
+        cards = {c.id: c for c in deck_cards(bank_by_slug("llm-vs-genai"))}
+    subjects = [cards[i].subject for i in first]
+    assert len(set(subjects)) == 20  # no model, application or method twice among a day's new cards
+    assert len({cards[i].topic for i in first}) >= 3
+    assert [c.id for c in cards.values()][:20] != list(first)  # not the deck's topic order
+
+
+def test_a_guest_rates_the_card_they_were_shown(client: FlaskClient, clock: Clock):
+    """The first page view gives a guest their token, so the order behind the rating form is theirs too."""
+    card_id, _ = current_card(client)
+    response = client.post(f"{DECK}/review", data={"card_id": card_id, "rating": "3", "shown_at": "0"})
+    assert response.status_code == 302
+
+
+def _reload(app: Flask, text: str) -> None:
+    from quizapp.banks import store_bank
+
+    with app.app_context():
+        assert store_bank(text, "llm-vs-genai.yaml").status == "updated"
+
+
+def _rate_card_with_front(app: Flask, client: FlaskClient, clock: Clock, front: str) -> str:
+    """Rate new cards of the card's sub-deck Easy, day after day, until this learner's order reaches it."""
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import deck_cards
+
+    with app.app_context():
+        card = next(c for c in deck_cards(bank_by_slug("llm-vs-genai")) if c.front == front)
+    query = f"?topic={card.topic}"
+    for _ in range(80):
+        html = client.get(f"{DECK}/review{query}").get_data(as_text=True)
+        if CARD_ID_RE.search(html) is None:  # today's new cards are done
+            clock.advance(days=1)
+            continue
+        card_id, _ = rate(client, 4, query, (card.topic,))
+        if card_id == card.id:
+            return card_id
+    raise AssertionError(f"{front!r} never came up")
+
+
+def test_a_reworded_card_keeps_its_schedule(app: Flask, client: FlaskClient, clock: Clock):
+    front = "How do LLMs relate to Generative AI?"
+    card_id = _rate_card_with_front(app, client, clock, front)
+    text = DEFAULT_BANK.read_text(encoding="utf-8")
+    reworded = "What is the relation between LLMs and Generative AI?"
+    assert f"  - front: {front}\n" in text
+    _reload(app, text.replace(f"  - front: {front}\n", f"  - front: {reworded}\n    reworded_from: {front}\n", 1))
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import deck_cards
+
+    with app.app_context():
+        card = next(c for c in deck_cards(bank_by_slug("llm-vs-genai")) if c.front == reworded)
+        state = db.session.execute(select(CardState).filter_by(card_id=card.id)).scalar_one()
+    assert card.id == card_id and state.state == 2  # Easy made it a review card; it still is
+
+
+def test_a_card_that_disappears_keeps_its_review_history(app: Flask, client: FlaskClient, clock: Clock):
+    front = "What does LLM stand for?"
+    card_id = _rate_card_with_front(app, client, clock, front)
+    text = DEFAULT_BANK.read_text(encoding="utf-8")
+    start = text.index(f"  - front: {front}\n")
+    end = text.index("  - front:", start + 1)
+    _reload(app, text[:start] + text[end:])
+    with app.app_context():
+        logs = db.session.execute(select(ReviewLog).filter_by(card_id=card_id)).scalars().all()
+    assert len(logs) == 1  # the log keeps what was reviewed
+    page = client.get(f"{DECK}/review?topic=dimensions")
+    assert page.status_code == 200 and f'value="{card_id}"' not in page.get_data(as_text=True)
