@@ -422,10 +422,14 @@ def test_time_grows_linearly_with_the_file():
     one = truefalse(file_xml("p.png", png())).replace("<name><text>TF</text></name>", "<name><text>Q</text></name>")
 
     def seconds(n: int) -> float:
+        """CPU seconds, the best of three runs (the machine is shared: wall-clock time would measure the others)."""
         text = quiz(*[one] * n)
-        start = time.perf_counter()
-        assert len(parse_moodle_xml(text).questions) == n
-        return time.perf_counter() - start
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            assert len(parse_moodle_xml(text).questions) == n
+            best = min(best, time.process_time() - start)
+        return best
 
     seconds(100)  # warm up
-    assert seconds(1600) <= 3 * seconds(800) + 0.05
+    assert seconds(1200) <= 3 * seconds(600)
