@@ -163,8 +163,8 @@ def launch() -> Any:
     """The platform posts the signed launch here (resource link or deep linking request)."""
     if not request.form.get("id_token"):
         return problem("Not an LTI launch", NO_TOKEN)
-    message = tool.message_launch(FlaskRequest())
     try:
+        message = tool.message_launch(FlaskRequest())  # raises already without the launch's session cookie
         claims = message.get_launch_data()
     except (LtiException, OIDCException) as exc:
         current_app.logger.info("LTI launch refused: %s", exc)

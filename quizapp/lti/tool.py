@@ -163,8 +163,9 @@ def message_launch(request: Any) -> FlaskMessageLaunch:
 
 def restored_launch(launch_id: str, request: Any) -> FlaskMessageLaunch:
     """A launch validated earlier (e.g. a deep linking request), read back from the launch store."""
-    launch: FlaskMessageLaunch = FlaskMessageLaunch.from_cache(
+    launch = FlaskMessageLaunch.from_cache(
         launch_id, request, DatabaseToolConf(), session_service=SingleUseNonceSessionService(request),
         launch_data_storage=DatabaseLaunchStorage())
+    assert isinstance(launch, FlaskMessageLaunch)
     return launch
 

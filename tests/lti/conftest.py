@@ -41,6 +41,10 @@ def platform() -> Iterator[TestPlatform]:
 @pytest.fixture
 def registered(app: Flask, platform: TestPlatform) -> TestPlatform:
     """The platform registered through quizapp's registration page, and quizapp's JWKS given to the platform."""
+    return register(app, platform)
+
+
+def register(app: Flask, platform: TestPlatform) -> TestPlatform:
     admin = make_instructor(app)
     response = admin.post("/lti/platforms", data=platform.registration_form())
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -57,10 +61,10 @@ class Launched:
 def launch(client: FlaskClient, platform: TestPlatform, *, user: str, roles: list[str] | None = None,
            hint: str = "resource", **claims: Any) -> Launched:
     """A whole launch as a browser makes it: platform -> /lti/login -> platform auth -> POST /lti/launch."""
-    login = client.get(platform.login_initiation(hint, user))
+    login = client.get(platform.login_initiation(hint, user), base_url=platform.tool)
     assert login.status_code == 302, login.get_data(as_text=True)
     form = platform.authenticate(login.location, user=user, roles=roles or [LEARNER], **claims)
-    return Launched(client.post("/lti/launch", data=form), form)
+    return Launched(client.post("/lti/launch", data=form, base_url=platform.tool), form)
 
 
 def deep_link_response(page: str) -> tuple[str, str]:

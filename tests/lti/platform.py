@@ -150,7 +150,8 @@ class TestPlatform:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, client_id: str = CLIENT_ID) -> None:
+    def __init__(self, client_id: str = CLIENT_ID, tool: str = TOOL) -> None:
+        self.tool = tool
         self.private_key = new_private_key()
         self.gradebook = Gradebook()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -164,8 +165,8 @@ class TestPlatform:
 
     def _registration(self, client_id: str, private_key: str) -> Registration:
         return (Registration().set_iss(self.base).set_client_id(client_id).set_deployment_id(DEPLOYMENT_ID)
-                .set_oidc_login_url(f"{TOOL}/lti/login").set_launch_url(f"{TOOL}/lti/launch")
-                .set_deeplink_launch_url(f"{TOOL}/lti/launch").set_platform_private_key(private_key)
+                .set_oidc_login_url(f"{self.tool}/lti/login").set_launch_url(f"{self.tool}/lti/launch")
+                .set_deeplink_launch_url(f"{self.tool}/lti/launch").set_platform_private_key(private_key)
                 .set_platform_public_key(public_of(private_key)))
 
     # ----------------------------------------------------------------------------- lifecycle
@@ -229,7 +230,7 @@ class TestPlatform:
             launch.set_extra_claims({"aud": audience, "azp": audience})
         launch.set_id_token_expiration(expires_in)
         data = launch.lti_launch()
-        assert data["launch_url"] == f"{TOOL}/lti/launch"
+        assert data["launch_url"] == f"{self.tool}/lti/launch"
         return {"id_token": data["id_token"], "state": data["state"]}
 
     def deep_link_items(self, jwt_value: str) -> list[dict[str, Any]]:
@@ -293,8 +294,8 @@ class TestPlatform:
 
 
 @contextmanager
-def running_platform(client_id: str = CLIENT_ID) -> Iterator[TestPlatform]:
-    platform = TestPlatform(client_id).start()
+def running_platform(client_id: str = CLIENT_ID, tool: str = TOOL) -> Iterator[TestPlatform]:
+    platform = TestPlatform(client_id, tool).start()
     try:
         yield platform
     finally:

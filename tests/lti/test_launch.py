@@ -242,3 +242,30 @@ def test_registration_page_validates_and_lists(app: Flask, platform: TestPlatfor
     with app.app_context():
         assert db.session.execute(select(func.count(User.id))).scalar_one() == 2
         assert db.session.execute(select(func.count(LtiResourceLink.id))).scalar_one() == 0
+
+
+def test_over_https_the_launch_cookies_are_cross_site_and_a_launch_still_works(app: Flask):
+    from tests.lti.conftest import register
+    from tests.lti.platform import running_platform
+
+    with running_platform(tool="https://localhost") as lms:
+        register(app, lms)
+        client = app.test_client()
+        login = client.get(lms.login_initiation("resource", "learner-s"), base_url="https://localhost")
+        cookies = login.headers.getlist("Set-Cookie")
+        lti_cookies = [c for c in cookies if c.startswith("lti1p3-")]
+        assert {c.split("=", 1)[0].split("-")[1] for c in lti_cookies} == {"session", "state"}
+        for cookie in lti_cookies:  # sent back on the LMS's cross-site POST, and inside an LMS frame
+            assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+        form = lms.authenticate(login.location, user="learner-s", roles=[INSTRUCTOR],
+                                deep_link_return=f"{lms.base}/return")
+        done = client.post("/lti/launch", data=form, base_url="https://localhost")
+        assert done.status_code == 302 and done.location.endswith("/lti/deep-link")
+        assert client.get("/lti/deep-link", base_url="https://localhost").status_code == 200
+        # Without the launch's session cookie the same kind of launch is refused, with a page saying why.
+        stranger = app.test_client()
+        login = stranger.get(lms.login_initiation("resource", "learner-t"), base_url="https://localhost")
+        form = lms.authenticate(login.location, user="learner-t", roles=[LEARNER], resource_link="rl-9")
+        stranger.delete_cookie("lti1p3-session-id", domain="localhost")
+        refused = stranger.post("/lti/launch", data=form, base_url="https://localhost")
+        assert refused.status_code == 400 and "cookie" in refused.get_data(as_text=True)

@@ -41,10 +41,12 @@ def finished_attempts(app: Flask, platform: TestPlatform, learners: int, line_it
     return scores
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def worker_command(*args: str) -> list[str]:
-    script = Path(sys.executable).parent / "quizapp"
-    base = [str(script)] if script.exists() else [sys.executable, "-m", "flask", "--app", "quizapp"]
-    return [*base, "worker", *args]
+    """``quizapp worker`` as ``python -m flask``, run in the repository: the same code as this test."""
+    return [sys.executable, "-m", "flask", "--app", "quizapp", "worker", *args]
 
 
 def worker_env(app: Flask, lease_seconds: int = 2) -> dict[str, str]:
@@ -81,6 +83,13 @@ def test_a_failing_platform_is_retried_with_backoff_shown_on_the_page_and_nothin
                     resource_link="rl-1")
     page = teacher.get(f"/lti/assignments/{assignment_id}/scores").get_data(as_text=True)
     assert opened.response.status_code == 302 and "Not sent yet" in page and "503" in page
+    with app.app_context():  # a quizapp-wide instructor who set the assignment sees it on the results page too
+        from quizapp.models import Assignment
+
+        db.session.get(Assignment, assignment_id).instructor.is_instructor = True
+        db.session.commit()
+    results = teacher.get(f"/instructor/assignments/{assignment_id}").get_data(as_text=True)
+    assert "1 not sent yet (retrying)" in results and f"/lti/assignments/{assignment_id}/scores" in results
 
     registered.gradebook.fail_with = None
     assert teacher.post("/lti/scores/retry", data={"assignment_id": assignment_id}).status_code == 302
@@ -99,7 +108,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_a_resend_is_the_same_score(
     book.hold_at = 3  # the platform records the 3rd score, then the worker is killed before it hears back
     log = (tmp_path / "worker-1.log").open("w")
     worker = subprocess.Popen(worker_command("--batch", "10", "--interval", "0.2"), env=worker_env(app),
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO)
     try:
         assert book.held.wait(WORKER_TIMEOUT), (tmp_path / "worker-1.log").read_text()
         os.killpg(worker.pid, signal.SIGKILL)
@@ -113,11 +122,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_a_resend_is_the_same_score(
     assert unsent(app) == 3  # the killed row (sent, not yet acknowledged) and the two not reached
 
     second = subprocess.run(worker_command("--once"), env=worker_env(app), capture_output=True, text=True,
-                            timeout=WORKER_TIMEOUT)
+                            timeout=WORKER_TIMEOUT, cwd=REPO)
     assert second.returncode == 0, second.stderr
     if unsent(app):  # the killed worker's lease (2 s) had not yet run out: its row waits for it
         assert wait_for(lambda: subprocess.run(worker_command("--once"), env=worker_env(app), timeout=WORKER_TIMEOUT,
-                                               capture_output=True).returncode == 0 and unsent(app) == 0)
+                                               capture_output=True, cwd=REPO).returncode == 0 and unsent(app) == 0)
     assert unsent(app) == 0
     # Every learner's score arrived, for the right user and line item, exactly as computed.
     assert {sub: result["scoreGiven"] for (item, sub), result in book.results.items() if item == "item-1"} == scores
@@ -136,7 +145,7 @@ def test_two_workers_at_once_never_send_the_same_score(app: Flask, registered: T
     scores = finished_attempts(app, registered, learners=8)
     registered.gradebook.pair_first_two = True  # the first send waits until the other worker sends one too
     workers = [subprocess.Popen(worker_command("--once", "--batch", "1"), env=worker_env(app, lease_seconds=600),
-                                stdout=subprocess.DEVNULL, stderr=(tmp_path / f"w{n}.log").open("w"))
+                                stdout=subprocess.DEVNULL, stderr=(tmp_path / f"w{n}.log").open("w"), cwd=REPO)
                for n in range(2)]
     for worker in workers:
         assert worker.wait(WORKER_TIMEOUT) == 0, (tmp_path / "w0.log").read_text()
