@@ -50,6 +50,19 @@ def read_bank_file(path: str | Path) -> str:
         raise BankError([f"{path.name}: the file is not UTF-8 text (byte {exc.start})"]) from exc
 
 
+def slug_problem(row: Bank | None, owner_id: int | None) -> str | None:
+    """Why ``owner_id`` (None: the command line) may not write the bank ``row`` holding the slug, or None.
+
+    A slug belongs to whoever loaded it first, deleted or not: site banks to the command line, an
+    uploaded bank to its instructor. Nobody else replaces it (issue 9: an instructor took over a site bank).
+    """
+    if row is None or row.owner_id == owner_id:
+        return None
+    if row.owner_id is None:
+        return f"the name '{row.slug}' belongs to a site bank (loaded from the command line); choose another"
+    return f"the name '{row.slug}' is used by another instructor's bank; choose another"
+
+
 def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
                title: str | None = None, owner_id: int | None = None) -> LoadResult:
     """Validate a bank and insert it, or store it as a new version; all or nothing.
@@ -62,8 +75,9 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
         raise BankError(check.errors)
     digest = hashlib.sha256(text.encode()).hexdigest()
     row = db.session.execute(select(Bank).filter_by(slug=check.slug)).scalar_one_or_none()
-    if row is not None and owner_id is not None and row.owner_id not in (None, owner_id):
-        raise BankError([f"{filename}: the name '{check.slug}' is used by another instructor's bank; choose another"])
+    problem = slug_problem(row, owner_id)
+    if problem:
+        raise BankError([f"{filename}: {problem}"])
     if row is not None and row.content_hash == digest and row.deleted_at is None:
         return LoadResult(check, "unchanged", row)
     status = "updated" if row is not None else "created"

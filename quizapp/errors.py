@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .database import is_locked_error, is_read_only_error
 from .extensions import db
 
 
@@ -29,14 +30,20 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         return render_template("error.html", code=code, title=error.name, message=error.description), code
 
-    @app.errorhandler(OperationalError)
-    def database_busy(error: OperationalError) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]] | tuple[str, int]:
         db.session.rollback()
-        if "database is locked" in str(error):
+        if is_locked_error(error):
             app.logger.warning("SQLite stayed locked past the busy timeout: %s", error)
             return render_template("error.html", code=503, title="Busy, please retry",
                                    message="The server is very busy right now. Nothing was saved; please "
                                            "try again in a moment."), 503, {"Retry-After": "2"}
+        if is_read_only_error(error):
+            app.logger.error("A write was refused: the database is read-only: %s", error)
+            return render_template("error.html", code=503, title="Read-only for now",
+                                   message="The database is read-only right now (maintenance, or a disk "
+                                           "problem on the server). Nothing was saved. You can still read "
+                                           "pages; please try again later."), 503, {"Retry-After": "60"}
         return server_error(error)
 
     @app.errorhandler(Exception)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import unicodedata
 from datetime import UTC, datetime
 from functools import cache
@@ -40,12 +41,14 @@ def check_dummy_password(password: str) -> bool:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # The unique index on the normalised name is what refuses "racea" beside "RACEA" (and two racing
+    # registrations). An index, not a constraint, so SQLite adds it without rebuilding the table.
+    __table_args__ = (Index("ix_users_username_key", "username_key", unique=True),)
     __allow_unmapped__ = True  # for ``session_token``, a plain attribute
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
-    # The unique index on this column is what refuses "racea" and "RACEA" (and two racing registrations).
-    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    username_key: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_instructor: Mapped[bool] = mapped_column(default=False)
@@ -80,6 +83,19 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember cookie: id, session version and token."""
         return f"{self.id}:{self.session_version}:{self.session_token or ''}"
+
+    def session_id(self) -> str:
+        """:meth:`get_id` for a new log-in (Flask-Login's ``id_attribute``, see quizapp.auth.sessions).
+
+        Opens the server-side session first when this object has none, so every ``login_user`` call
+        (the log-in form, registration, an LTI launch) gets one that logging out can revoke.
+        """
+        if not self.session_token:
+            token = secrets.token_urlsafe(32)
+            db.session.add(UserSession(user_id=self.id, token_hash=UserSession.hash(token)))
+            db.session.commit()
+            self.session_token = token
+        return self.get_id()
 
 
 PRIVATE, SHARED = "private", "shared"
@@ -190,8 +206,8 @@ class QuizAttempt(db.Model):
 
     __tablename__ = "quiz_attempts"
     # The attempts limit is held here, not only in Python: two concurrent starts cannot both be attempt 1.
-    __table_args__ = (UniqueConstraint("assignment_id", "user_id", "attempt_number",
-                                       name="uq_quiz_attempts_assignment_user_number"),)
+    __table_args__ = (Index("ix_quiz_attempts_assignment_user_number", "assignment_id", "user_id", "attempt_number",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -336,7 +352,8 @@ class UserSession(db.Model):
 
 
 class LoginFailure(db.Model):
-    """A failed log-in, counted per account and per address to throttle password guessing."""
+    """A failed log-in (or one whose password is being checked), counted per account and address pair and
+    per address to throttle password guessing (quizapp.security)."""
 
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_login_failures_user_time", "username", "at"),

@@ -9,7 +9,9 @@ from wtforms.validators import EqualTo, InputRequired, Length, Regexp, Validatio
 
 from ..core.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 from ..extensions import db
-from ..models import User
+from ..models import User, normalise_username
+
+USERNAME_TAKEN = "That username is taken."
 
 
 class LoginForm(FlaskForm):
@@ -39,12 +41,43 @@ class RegisterForm(FlaskForm):
             raise ValidationError(" ".join(problems))
 
     def validate_username(self, field: StringField) -> None:
-        taken = db.session.execute(select(User.id).filter(db.func.lower(User.username) == field.data.lower()))
+        taken = db.session.execute(select(User.id).filter_by(username_key=normalise_username(field.data)))
         if taken.first() is not None:
-            raise ValidationError("That username is taken.")
+            raise ValidationError(USERNAME_TAKEN)
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[InputRequired(), Length(1, 40)])
     on_leaderboard = BooleanField("Show me on leaderboards")
     submit = SubmitField("Save")
+
+
+class PasswordForm(FlaskForm):
+    """Change the password; every other session and remember cookie is logged out."""
+
+    current = PasswordField("Current password", validators=[InputRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField(f"New password (at least {MIN_LENGTH} characters)", validators=[
+        InputRequired(), Length(max=MAX_LENGTH)], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password", validators=[
+        InputRequired(), EqualTo("password", "The two passwords differ.")], render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Change password")
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_current(self, field: PasswordField) -> None:
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("Current password: that is not your password.")
+
+    def validate_password(self, field: PasswordField) -> None:
+        problems = password_problems(field.data or "", self.user.username)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+class ButtonForm(FlaskForm):
+    """A CSRF-protected one-button POST (log out everywhere)."""
+
+    submit = SubmitField("Log out everywhere")

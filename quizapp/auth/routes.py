@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import User, check_dummy_password, normalise_username
 from ..owner import GUEST_KEY
-from ..security import clear_failures, lockout_remaining, record_failure
+from ..security import begin_attempt, failed_attempt, succeeded_attempt
 from . import bp
-from .forms import LoginForm, ProfileForm, RegisterForm
+from .forms import USERNAME_TAKEN, ButtonForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from .service import adopt_guest_work
+from .sessions import end_all_sessions, end_session, load_session_user
+
+login_manager.id_attribute = "session_id"  # login_user opens a server-side session (see .sessions)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return load_session_user(session_id)
+
+
+def _find_user(username: str) -> User | None:
+    """The exact name first (two old accounts may differ only in case), then the normalised one."""
+    for column, value in ((User.username, username), (User.username_key, normalise_username(username))):
+        user = db.session.execute(select(User).where(column == value)).scalar_one_or_none()
+        if user is not None:
+            return user
+    return None
 
 
 def _safe_next(default: str) -> str:
@@ -49,7 +62,12 @@ def register() -> str | Response | tuple[str, int]:
         user = User(username=form.username.data, display_name=form.display_name.data.strip())
         user.set_password(form.password.data)
         db.session.add(user)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # a concurrent registration of the same (normalised) name won
+            db.session.rollback()
+            form.username.errors = [USERNAME_TAKEN]
+            return render_template("auth/register.html", form=form), 400
         adopted = adopt_guest_work(user.id)
         login_user(user)
         message = "Welcome! Your account is ready."
@@ -70,18 +88,21 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
-        wait = lockout_remaining(form.username.data, address)
+        attempt, wait = begin_attempt(form.username.data, address)
         if wait is not None:
             minutes = max(1, -(-int(wait.total_seconds()) // 60))
             form.password.errors = [f"Too many failed log-ins. For your safety, log-ins for this account are "
                                     f"paused: try again in {minutes} minute{'s' if minutes != 1 else ''}."]
             return render_template("auth/login.html", form=form), 429
-        user = db.session.execute(select(User).filter_by(username=form.username.data)).scalar_one_or_none()
-        if user is None or not user.check_password(form.password.data):
-            record_failure(form.username.data, address)
+        user = _find_user(form.username.data)
+        # An unknown name costs one password hash too, so timing does not tell which accounts exist.
+        valid = user.check_password(form.password.data) if user is not None else \
+            check_dummy_password(form.password.data)
+        if user is None or not valid:
+            failed_attempt()
             form.password.errors = ["Wrong username or password."]
         else:
-            clear_failures(form.username.data)
+            succeeded_attempt(attempt, form.username.data, address)
             adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
             flash(_sentence(f"Logged in as {user.display_name}"), "success")
@@ -91,10 +112,43 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Log out here: this session's token is revoked on the server, so a copy of the cookie is useless."""
+    if current_user.is_authenticated:
+        end_session(current_user)
     logout_user()
     session.pop(GUEST_KEY, None)
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    """Log out every browser and device, remember cookies included."""
+    if ButtonForm().validate_on_submit():
+        end_all_sessions(current_user)
+        logout_user()
+        session.pop(GUEST_KEY, None)
+        flash("You are logged out on every device.", "info")
+        return redirect(url_for("main.index"))
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/password")
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    """A new password; every other session is logged out, this one stays."""
+    form = PasswordForm(current_user)
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        user.set_password(form.password.data)
+        end_all_sessions(user)
+        login_user(user, remember=bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                                                  "remember_token"))))
+        flash("Password changed. You are logged out on every other device.", "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=ProfileForm(formdata=None, obj=current_user), password_form=form,
+                           everywhere=ButtonForm()), 400
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -107,4 +161,5 @@ def profile() -> str | Response:
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, password_form=PasswordForm(current_user, formdata=None),
+                           everywhere=ButtonForm(formdata=None))

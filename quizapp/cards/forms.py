@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -19,14 +21,31 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from ..core.scheduling import MAX_DESIRED_RETENTION, MIN_DESIRED_RETENTION, parse_steps
 
+# Steps outside these bounds made the settings page (overflow) or every flashcard page (zero or a huge
+# step) fail with a 500 (issue 9).
+MIN_STEP, MAX_STEP, MAX_STEPS = timedelta(seconds=1), timedelta(days=365), 10
+_STEP = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([smhd])", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-def _check_steps(field: StringField) -> None:
+
+def _check_steps(field: StringField, name: str) -> None:
+    """1 to 10 steps, each from 1 s to 365 d; the message names the field."""
+    tokens = (field.data or "").split()
+    if not 1 <= len(tokens) <= MAX_STEPS:
+        raise ValidationError(f"{name}: give 1 to {MAX_STEPS} steps, e.g. 1m 10m.")
+    for token in tokens:
+        match = _STEP.fullmatch(token)
+        if match is None:
+            raise ValidationError(f"{name}: '{token[:20]}' is not a step like 30s, 10m, 2h or 1d.")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        if seconds < MIN_STEP.total_seconds():
+            raise ValidationError(f"{name}: '{token}' is shorter than 1 second.")
+        if seconds > MAX_STEP.total_seconds():
+            raise ValidationError(f"{name}: '{token[:20]}' is longer than 365 days.")
     try:
-        steps = parse_steps(field.data or "")
+        parse_steps(field.data or "")
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
-    if not steps or len(steps) > 10:
-        raise ValidationError("Give 1 to 10 steps, e.g. 1m 10m.")
+        raise ValidationError(f"{name}: {exc}") from exc
 
 
 class RateForm(FlaskForm):
@@ -59,10 +78,10 @@ class CardSettingsForm(FlaskForm):
     submit = SubmitField("Save settings")
 
     def validate_learning_steps(self, field: StringField) -> None:
-        _check_steps(field)
+        _check_steps(field, "Learning steps")
 
     def validate_relearning_steps(self, field: StringField) -> None:
-        _check_steps(field)
+        _check_steps(field, "Relearning steps")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -31,6 +31,7 @@ from pathlib import Path
 import genanki
 
 from .cards import TOPICS, Flashcard
+from .csv_safety import neutralise_cell
 
 # Generated once with random.randrange(1 << 30, 1 << 31) and hard-coded: Anki keys note types by id.
 ANKI_MODEL_ID: int = 1908522723
@@ -185,6 +186,8 @@ def deck_csv(cards: Sequence[Flashcard]) -> str:
     """``front<TAB>back`` per card, one line each, ``\\n``-terminated: what Anki's and Quizlet's text imports read.
 
     No header line (Quizlet would import it as a card); Anki guesses the tab separator.
+    A field that a spreadsheet would run as a formula gets an apostrophe first (:mod:`.csv_safety`).
     The source is left out because Quizlet takes exactly two columns.
     """
-    return "".join(f"{text_field(card.front)}\t{text_field(card.back)}\n" for card in cards)
+    return "".join(f"{neutralise_cell(text_field(card.front))}\t{neutralise_cell(text_field(card.back))}\n"
+                   for card in cards)

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from ..banks import fact_bank, imported_questions, store_bank
+from ..banks import fact_bank, imported_questions, slug_problem, store_bank
 from ..core.bank_check import FORMATS, check_bank_text, fit_filename
 from ..core.bank_loader import BankError
 from ..core.formats.generated import imported_from_generated
@@ -20,20 +20,20 @@ from ..core.formats.qti import QtiWriteError, write_qti_package
 from ..core.generators import generate_quiz
 from ..core.quiz_export import quiz_to_gift, quiz_to_json
 from ..extensions import db
-from ..models import Assignment, Bank, BankUpload, utcnow
+from ..models import SHARED, Assignment, Bank, BankUpload, utcnow
 from ..question_files import file_bytes
 from . import bp
-from .access import can_manage, instructor_required, require_own_bank
-from .forms import ButtonForm, ConfirmForm, UploadForm
+from .access import can_manage, can_view, instructor_required, require_own_bank
+from .forms import ButtonForm, ConfirmForm, UploadForm, VisibilityForm
 
 EXPORT_SEED = 1
 FACTBANK_EXPORT_COUNT = 500
 
 
 def bank_or_404(slug: str) -> Bank:
-    """A bank that is not deleted (enabled or not), or a 404 page."""
+    """A bank this instructor may see, not deleted (enabled or not), or a 404 page (also for others' private ones)."""
     bank = db.session.execute(select(Bank).filter_by(slug=slug, deleted_at=None)).scalar_one_or_none()
-    if bank is None:
+    if bank is None or not can_view(bank):
         abort(404, description=f"There is no question bank '{slug}'.")
     return bank
 
@@ -41,9 +41,10 @@ def bank_or_404(slug: str) -> Bank:
 @bp.get("/instructor/")
 @instructor_required
 def dashboard() -> str:
-    """My banks and assignments, and the site's shared banks."""
+    """My banks and assignments, the site's banks and those other instructors share."""
     banks = db.session.execute(select(Bank).where(Bank.deleted_at.is_(None), or_(
-        Bank.owner_id == current_user.id, Bank.owner_id.is_(None))).order_by(Bank.title)).scalars().all()
+        Bank.owner_id == current_user.id, Bank.owner_id.is_(None), Bank.visibility == SHARED))
+        .order_by(Bank.title)).scalars().all()
     assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id)
                                      .order_by(Assignment.created_at.desc())).scalars().all()
     pending = db.session.execute(select(BankUpload).filter_by(owner_id=current_user.id)
@@ -69,9 +70,13 @@ def upload() -> str | Response | tuple[str, int]:
             check = check_bank_text(text, filename, form.format.data or None, form.slug.data or None,
                                     form.title.data or None)
             problems = check.errors
-            if check.ok:
+            taken = check.ok and slug_problem(db.session.execute(select(Bank).filter_by(slug=check.slug))
+                                              .scalar_one_or_none(), current_user.id)
+            if taken:
+                problems = [f"{filename}: {taken}"]
+            elif check.ok:
                 pending = BankUpload(owner_id=current_user.id, filename=filename, format=check.format,
-                                     slug=check.slug, title=check.title, text=text)
+                                     slug=check.slug, title=check.title, text=text, visibility=form.visibility.data)
                 db.session.add(pending)
                 db.session.commit()
                 return redirect(url_for("instructor.preview_upload", upload_id=pending.id))
@@ -112,8 +117,7 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
         check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
         return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
                                cancel=ButtonForm(), problems=exc.problems), 400
-    if result.row.owner_id is None and result.status == "created":
-        result.row.owner_id = current_user.id
+    result.row.visibility = pending.visibility
     db.session.delete(pending)
     db.session.commit()
     flash(f"{result.status.capitalize()} {result.row.title}: {result.check.summary()}.", "success")
@@ -142,7 +146,22 @@ def bank(slug: str) -> str:
     else:
         sample, questions = [], imported_questions(row)
     return render_template("instructor/bank.html", bank=row, questions=questions, sample=sample,
-                           manage=can_manage(row), button=ButtonForm(), formats=FORMATS)
+                           manage=can_manage(row), button=ButtonForm(), formats=FORMATS,
+                           visibility=VisibilityForm(visibility=row.visibility))
+
+
+@bp.post("/instructor/banks/<slug>/visibility")
+@instructor_required
+def bank_visibility(slug: str) -> Response | tuple[str, int]:
+    """The owner makes a bank private (theirs only) or shared (every instructor's to view, export, assign)."""
+    row = require_own_bank(bank_or_404(slug))
+    form = VisibilityForm()
+    if not form.validate_on_submit():
+        abort(400, description="Choose private or shared.")
+    row.visibility = form.visibility.data
+    db.session.commit()
+    flash(f"{row.title} is now {row.visibility}.", "info")
+    return redirect(url_for("instructor.bank", slug=slug))
 
 
 @bp.post("/instructor/banks/<slug>/toggle")

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..config import MAX_UPLOAD_BYTES
 from ..core.bank_check import FORMATS
+from ..models import PRIVATE, VISIBILITIES
 from ..quiz.forms import MultiCheckboxField
 
 UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken", "xml"]
@@ -35,7 +36,15 @@ class UploadForm(FlaskForm):
     title = StringField("Title (optional; default: the file name)", validators=[Optional(), Length(max=200)])
     slug = StringField("Short name for links (optional)", validators=[
         Optional(), Length(max=64), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use a-z, 0-9 and single '-'.")])
+    visibility = RadioField("Who may use it", choices=[SelectChoice(k, v) for k, v in VISIBILITIES.items()],
+                            default=PRIVATE)
     submit = SubmitField("Check the file")
+
+
+class VisibilityForm(FlaskForm):
+    visibility = RadioField("Who may use it", choices=[SelectChoice(k, v) for k, v in VISIBILITIES.items()],
+                            validators=[InputRequired()])
+    submit = SubmitField("Save")
 
 
 class ConfirmForm(FlaskForm):

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.csv_safety import safe_row
 from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics, option_counts
 from ..core.responses.registry import response_text
 from ..extensions import db
@@ -70,13 +71,15 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
 
 
 def gradebook_csv(assignment: Assignment) -> str:
+    """The gradebook as CSV; names a spreadsheet would run as formulas are neutralised (core.csv_safety)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["display name", "username", "attempts", "finished", "best %", "last %", "last time (s)"])
     for row in gradebook(assignment):
-        writer.writerow([row.name, row.username, row.attempts, row.finished,
-                         "" if row.best is None else f"{row.best:.1f}", "" if row.last is None else f"{row.last:.1f}",
-                         "" if row.last_seconds is None else row.last_seconds])
+        writer.writerow(safe_row([row.name, row.username, row.attempts, row.finished,
+                                  "" if row.best is None else f"{row.best:.1f}",
+                                  "" if row.last is None else f"{row.last:.1f}",
+                                  "" if row.last_seconds is None else row.last_seconds]))
     return out.getvalue()
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..banks import enabled_banks, fact_bank
-from ..extensions import db
+from ..database import health_problems
 from . import bp
 
 
@@ -20,10 +18,8 @@ def index() -> str:
 
 @bp.get("/healthz")
 def health() -> tuple[dict[str, str], int]:
-    """For load balancers: 200 when the app can reach its database, 503 when it cannot."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}, 200
+    """For load balancers: 200 when the database is reachable, migrated to the head and writable; else 503."""
+    problems = health_problems()
+    if problems:
+        return {"status": "error", **problems}, 503
+    return {"status": "ok", "database": "ok", "schema": "ok"}, 200

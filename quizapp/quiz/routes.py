@@ -116,7 +116,8 @@ def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
     attempt = owned_attempt(attempt_id)
     if close_if_expired(attempt, utcnow()):
-        abort(409, description="Time is up: this attempt was submitted when its time limit ended.")
+        abort(409, description="Time is up: this attempt was submitted with the answers given so far, as its "
+                               "time limit ended or the assignment closed.")
     try:
         target = question_to_answer(attempt, position)
     except UnknownQuestion as exc:

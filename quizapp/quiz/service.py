@@ -54,9 +54,18 @@ def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str]
     return _create(owner, bank_row, questions, seed, kinds=list(kinds or []), category=category, feedback=feedback)
 
 
+# How often a start that lost a race for its attempt number is retried before the learner is told.
+START_RETRIES = 3
+
+
 def attempts_used(assignment: Assignment, user_id: int) -> int:
     return db.session.execute(select(func.count(QuizAttempt.id)).where(
         QuizAttempt.assignment_id == assignment.id, QuizAttempt.user_id == user_id)).scalar_one()
+
+
+def _last_attempt_number(assignment_id: int, user_id: int) -> int:
+    return db.session.execute(select(func.coalesce(func.max(QuizAttempt.attempt_number), 0)).where(
+        QuizAttempt.assignment_id == assignment_id, QuizAttempt.user_id == user_id)).scalar_one()
 
 
 def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime,
@@ -68,25 +77,58 @@ def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime
         raise QuizConflict(f"This assignment closed at {assignment.closes_at:%Y-%m-%d %H:%M} UTC.")
     if assignment.bank.deleted_at is not None:
         raise QuizConflict("This assignment's question bank has been deleted.")
-    used = attempts_used(assignment, user_id)
-    if assignment.attempts_allowed and used >= assignment.attempts_allowed:
-        raise QuizConflict(f"You have used all {assignment.attempts_allowed} attempt(s) of this assignment.")
+    assignment_id, allowed = assignment.id, assignment.attempts_allowed
+    if allowed and _last_attempt_number(assignment_id, user_id) >= allowed:
+        raise QuizConflict(f"You have used all {allowed} attempt(s) of this assignment.")
     seed = secrets.randbelow(2**31) if seed is None else seed
     questions = _questions_for(assignment.bank, assignment.question_count, seed, assignment.kinds,
                                assignment.categories, assignment.shuffle)
     deadline = now + timedelta(minutes=assignment.time_limit_minutes) if assignment.time_limit_minutes else None
     if deadline is not None and assignment.closes_at is not None:
         deadline = min(deadline, assignment.closes_at)
-    return _create(Owner(user_id, None), assignment.bank, questions, seed, kinds=list(assignment.kinds),
-                   category=None, feedback=assignment.feedback, assignment_id=assignment.id, deadline=deadline,
-                   started_at=now)
+    settings = {"kinds": list(assignment.kinds), "feedback": assignment.feedback}
+    bank_row = assignment.bank
+    # The limit is held by the unique key (assignment, user, attempt number): of concurrent starts only one
+    # gets each number, and the others count again.
+    for _ in range(START_RETRIES):
+        number = _last_attempt_number(assignment_id, user_id) + 1
+        if allowed and number > allowed:
+            raise QuizConflict(f"You have used all {allowed} attempt(s) of this assignment.")
+        try:
+            return _create(Owner(user_id, None), bank_row, questions, seed, category=None,
+                           assignment_id=assignment_id, deadline=deadline, started_at=now, attempt_number=number,
+                           **settings)
+        except IntegrityError:
+            db.session.rollback()
+    raise QuizConflict("Another attempt at this assignment was started at the same moment; try again.")
+
+
+def _closes_at(attempt: QuizAttempt) -> datetime | None:
+    return attempt.assignment.closes_at if attempt.assignment_id is not None and attempt.assignment else None
+
+
+def _ended_at(attempt: QuizAttempt, now: datetime) -> datetime | None:
+    """When an unfinished attempt ended, if it has: its time limit (plus GRACE) or its assignment's close.
+
+    No grace after the close: answers may be revealed from then on, so none may arrive later.
+    """
+    if attempt.finished_at is not None:
+        return None
+    if attempt.deadline is not None and now > attempt.deadline + GRACE:
+        return attempt.deadline
+    closes = _closes_at(attempt)
+    if closes is not None and now >= closes:
+        return closes
+    return None
 
 
 def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
-    """Finish an attempt whose time limit has passed (unanswered questions score 0); True if it did."""
-    if attempt.finished_at is None and attempt.deadline is not None and now > attempt.deadline + GRACE:
+    """Finish an attempt whose time limit has passed or whose assignment has closed (unanswered questions
+    score 0); True if it did."""
+    ended = _ended_at(attempt, now)
+    if ended is not None:
         db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-                           .values(finished_at=attempt.deadline))
+                           .values(finished_at=ended))
         lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
         db.session.commit()
         db.session.refresh(attempt)
@@ -115,6 +157,9 @@ def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
     if attempt.finished_at is not None:
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
+    closes = _closes_at(attempt)
+    if closes is not None and utcnow() >= closes:
+        raise QuizConflict(f"This assignment closed at {closes:%Y-%m-%d %H:%M} UTC; answers are no longer accepted.")
     target = next((q for q in attempt.questions if q.position == position), None)
     if target is None:
         raise UnknownQuestion(f"This quiz has no question {position}.")

@@ -210,7 +210,7 @@ def test_answers_hidden_until_the_assignment_closes(app: Flask, teacher: FlaskCl
 
 
 def test_instructors_see_only_their_own_reports_and_manage_only_their_banks(app: Flask, teacher: FlaskClient):
-    slug = import_bank(teacher, AIKEN, "week1.txt")
+    slug = import_bank(teacher, AIKEN, "week1.txt", visibility="shared")  # private banks: test_bank_access.py
     assignment_id, _ = create_assignment(teacher, slug)
     other = app.test_client()
     make_instructor(app, other, "other")
@@ -218,13 +218,9 @@ def test_instructors_see_only_their_own_reports_and_manage_only_their_banks(app:
     assert other.get(f"/instructor/assignments/{assignment_id}/gradebook.csv").status_code == 403
     assert other.post(f"/instructor/banks/{slug}/delete").status_code == 403
     assert other.post(f"/instructor/banks/{slug}/toggle").status_code == 403
-    assert upload(other, AIKEN, "week1.txt").status_code == 302  # same slug: refused at confirm
-    pending = other.get("/instructor/").get_data(as_text=True)
-    assert "Waiting for confirmation" in pending and "week1.txt" in pending
-    with app.app_context():
-        upload_id = db.session.execute(select(BankUpload.id)).scalar_one()
-    refused = other.post(f"/instructor/uploads/{upload_id}/confirm")
+    refused = upload(other, AIKEN, "week1.txt")  # same slug: refused at once (and at confirm, test_bank_access.py)
     assert refused.status_code == 400 and "used by another instructor" in refused.get_data(as_text=True)
+    assert "Waiting for confirmation" not in other.get("/instructor/").get_data(as_text=True)
 
 
 def test_new_version_keeps_past_results_and_delete_keeps_history(app: Flask, teacher: FlaskClient,
