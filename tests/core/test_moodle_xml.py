@@ -433,3 +433,32 @@ def test_time_grows_linearly_with_the_file():
 
     seconds(100)  # warm up
     assert seconds(1200) <= 3 * seconds(600)
+
+
+GIFT_BANK = """// [id:GR-1] [tag:history]
+::Grant tomb::Who's buried in Grant's tomb?{~Grant#No.~Jefferson=no one#Right!####Nobody is buried.}
+
+$CATEGORY: $course$/top/Logic
+
+::TF::The sun rises in the east.{T#No, it does.#Yes.}
+
+::Born::[html]When was <b>Grant</b> born?{#=1822:0#Exactly!=%50%1822:2#Close.}
+
+::Caps:: Match.{=Canada -> Ottawa =Italy -> Rome = -> Paris}
+
+::Short:: Name a GAN part.{=%100%generator#Yes =%50%disc*}
+
+::Essay:: Explain.{####Marking notes}
+
+::Intro:: Read this first.
+"""
+
+
+def test_a_gift_bank_survives_moodle_xml():
+    from quizapp.core.formats.gift import parse_gift
+
+    gift = parse_gift(GIFT_BANK)
+    assert gift.errors == []
+    again = parse_moodle_xml(write_moodle_xml(gift.questions))
+    assert again.errors == []
+    assert [replace(q, line=0) for q in again.questions] == [replace(q, line=0) for q in gift.questions]
