@@ -126,7 +126,8 @@ def live_server(e2e_env: dict[str, str]) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     out_path, err_path = tmp / "server.out", tmp / "server.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        proc = subprocess.Popen([*command, "run", "--host", "127.0.0.1", "--port", str(port)],
+        # Two gunicorn workers: enough for one browser at a time, and quick to boot on a busy machine.
+        proc = subprocess.Popen([*command, "run", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                                 env=env, stdout=out, stderr=err, cwd=tmp)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -158,6 +159,17 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def site(browser, live_server: str, e2e_database_url: str):
+    """Data for every page (a learner, an instructor, a bank, an assignment, attempts, a card), built once for
+    the tests that visit all pages (tests/e2e/site_pages.py)."""
+    from tests.e2e.site_pages import build_site
+
+    built = build_site(browser, live_server, e2e_database_url)
+    yield built
+    built.close()
 
 
 @pytest.fixture

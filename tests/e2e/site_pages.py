@@ -1,0 +1,251 @@
+"""Every page of the app, with the data each one needs, for tests that check all pages (phone width, dark mode).
+
+The pages are the GET routes of the app's own URL map, so a route added later is visited without anyone
+listing it. :func:`page_url` fills a route's URL arguments from :class:`Site` (a learner, an instructor, an
+uploaded bank, an assignment, attempts, a deck); a route whose arguments it cannot fill, or that is not a page,
+must be in :data:`NOT_PAGES` with the reason, or the tests that use this module fail and say so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
+from werkzeug.routing import Rule
+
+from tests.e2e.flows import DEFAULT_BANK, PASSWORD, new_context, register, start_quiz, unique_username
+
+# GET routes that are not pages a person reads, each with the reason. Every other GET route is visited.
+NOT_PAGES: dict[str, str] = {
+    "static": "stylesheets, scripts and images, not pages",
+    "main.health": "JSON for load balancers",
+    "cards.export": "a file download (.apkg, .tsv)",
+    "instructor.export_bank": "a file download (GIFT, JSON)",
+    "instructor.gradebook_download": "a CSV download",
+    "instructor.question_files.serve": "an image inside an imported question, not a page",
+    "instructor.question_files.pending": "an image inside an upload's preview, not a page",
+    "lti.jwks": "JSON keys for LMS platforms",
+    "lti.login": "OIDC log-in initiation: a redirect that only an LMS's request (iss, login_hint) can start",
+    "lti.deep_link": "opened only by a signed LTI launch from an LMS",
+}
+
+# Who visits each page: instructor pages as an instructor, the log-in and register forms as a guest (anyone
+# logged in is sent on from them), every other page as a learner (and, answered 403, as an instructor: so an
+# instructor page in a new blueprint is visited too). Pages learners see are also checked as guests.
+GUEST_ONLY = {"auth.login", "auth.register"}
+INSTRUCTOR_BLUEPRINTS = ("instructor.", "lti.")
+LEARNER_PAGES_UNDER_INSTRUCTOR = {"instructor.assignment_landing"}
+
+# A small GIFT bank of the kinds every helper of the answer loop below knows how to answer.
+GIFT = """$CATEGORY: Phone check
+
+::P1 subset:: Every LLM is a kind of Generative AI. {TRUE}
+
+::P2 family:: Which of these is an LLM, the family of models trained on text to predict the next token? {=GPT-4
+~StyleGAN ~BigGAN}
+
+::P3 maker:: Which company made BigGAN, the class-conditional image generator? {=DeepMind ~Meta ~NVIDIA}
+"""
+
+
+def visitor(endpoint: str) -> str:
+    """``"guest"``, ``"learner"`` or ``"instructor"``: who opens this page."""
+    if endpoint in GUEST_ONLY:
+        return "guest"
+    if endpoint.startswith(INSTRUCTOR_BLUEPRINTS) and endpoint not in LEARNER_PAGES_UNDER_INSTRUCTOR:
+        return "instructor"
+    return "learner"
+
+
+def page_rules() -> list[Rule]:
+    """The GET rules of the app's URL map that are pages, sorted by endpoint (POST-only routes are actions that
+    redirect to a page; those pages are here)."""
+    from quizapp import create_app
+
+    with tempfile.TemporaryDirectory(prefix="quizapp-urlmap-") as tmp:
+        app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/unused.sqlite", "SECRET_KEY": "url-map",
+                          "INSTANCE_PATH": tmp})
+        rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())]
+    stale = set(NOT_PAGES) - {rule.endpoint for rule in rules}
+    assert not stale, f"NOT_PAGES lists routes the app no longer has: {sorted(stale)}"
+    return sorted((rule for rule in rules if rule.endpoint not in NOT_PAGES), key=lambda rule: rule.endpoint)
+
+
+@dataclass
+class Site:
+    """What the pages need, made through the browser as people would (and the command line for the instructor)."""
+
+    learner: BrowserContext
+    instructor: BrowserContext
+    guest: BrowserContext
+    bank_slug: str  # an instructor's uploaded GIFT bank
+    upload_id: int  # an upload still waiting for confirmation
+    assignment_id: int
+    assignment_code: str
+    assignment_attempt_id: int  # the learner's finished attempt at the assignment
+    finished_attempt_id: int  # a finished practice quiz with feedback after each question
+    open_attempt_id: int  # a quiz in progress whose first question is a matching one
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def context(self, who: str) -> BrowserContext:
+        return {"learner": self.learner, "instructor": self.instructor, "guest": self.guest}[who]
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+def page_url(rule: Rule, site: Site) -> str:
+    """The URL of ``rule`` with its arguments filled from ``site``; raises LookupError naming an argument it
+    cannot fill (add it here, or list the route in NOT_PAGES with the reason)."""
+    endpoint = rule.endpoint
+    values: dict[str, object] = {}
+    for name in sorted(rule.arguments):
+        if name == "slug":
+            values[name] = site.bank_slug if endpoint.startswith(INSTRUCTOR_BLUEPRINTS) else DEFAULT_BANK
+        elif name == "attempt_id":
+            values[name] = (site.assignment_attempt_id if endpoint.startswith(INSTRUCTOR_BLUEPRINTS)
+                            else site.open_attempt_id if endpoint == "quiz.question" else site.finished_attempt_id)
+        elif name == "position":
+            values[name] = 1
+        elif name == "assignment_id":
+            values[name] = site.assignment_id
+        elif name == "code":
+            values[name] = site.assignment_code
+        elif name == "upload_id":
+            values[name] = site.upload_id
+        else:
+            raise LookupError(f"route {endpoint} ({rule.rule}) needs <{name}>, which tests/e2e/site_pages.py cannot "
+                              "fill: teach page_url() to, or list the route in NOT_PAGES with the reason")
+    _, path = rule.build(values, append_unknown=False)
+    return path
+
+
+def open_page(site: Site, who: str, url: str, size: dict[str, int],
+              color_scheme: Literal["light", "dark"] = "light") -> tuple[Page, Response | None, str]:
+    """``url`` in a new tab of ``who``'s browser at ``size`` in the given system theme, loaded and its scripts run;
+    a learner answered 403 tries again as the instructor. Returns the page, the response and who saw it."""
+    page = site.context(who).new_page()
+    page.set_viewport_size(size)
+    page.emulate_media(color_scheme=color_scheme)
+    response = page.goto(url)
+    if who == "learner" and response is not None and response.status == 403:
+        page.close()
+        return open_page(site, "instructor", url, size, color_scheme)
+    page.wait_for_load_state()
+    return page, response, who
+
+
+def _quizapp(env: dict[str, str], *args: str) -> None:
+    script = Path(sys.executable).parent / "quizapp"
+    subprocess.run([str(script), *args], env=env, check=True, capture_output=True, timeout=60)
+
+
+def _log_in(page: Page, username: str) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out")).to_be_attached()
+
+
+def answer_until_results(page: Page) -> int:
+    """Answer whatever questions come (first option, or each select's first choice) until the results page;
+    returns the attempt id."""
+    for _ in range(40):
+        if re.search(r"/quiz/\d+/results$", page.url):
+            return int(re.search(r"/quiz/(\d+)/results$", page.url).group(1))
+        form = page.locator("form[data-question]")
+        if form.count():
+            selects = form.locator("select")
+            for i in range(selects.count()):
+                selects.nth(i).select_option(index=1)
+            labels = form.locator(".options label")
+            if labels.count():
+                labels.first.click()
+            form.get_by_role("button", name=re.compile("Submit answer|Save|Next", re.I)).first.click()
+            continue
+        onward = page.locator("[data-next]").or_(page.get_by_role("link", name=re.compile(
+            "Next question|See your results|Review and submit", re.I))).or_(page.get_by_role(
+                "button", name=re.compile("Submit (the )?quiz|Submit all", re.I)))
+        expect(onward.first).to_be_visible()
+        onward.first.click()
+    raise AssertionError(f"never reached the results page; stuck at {page.url}")
+
+
+def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
+    """A learner with a finished quiz, a quiz in progress and a rated flashcard; an instructor with an uploaded
+    bank, a pending upload and an assignment the learner has taken; and a guest."""
+    contexts = [new_context(browser, base_url) for _ in range(3)]
+    learner_ctx, instructor_ctx, guest_ctx = contexts
+    learner, teacher = learner_ctx.new_page(), instructor_ctx.new_page()
+    guest_ctx.new_page().close()
+
+    register(learner, unique_username("phone"))
+    start_quiz(learner, ("classify", "truefalse"), length=5)
+    finished = answer_until_results(learner)
+    start_quiz(learner, ("match",), length=5)
+    open_attempt = int(re.search(r"/quiz/(\d+)$", learner.url).group(1))
+    learner.goto(f"/cards/{DEFAULT_BANK}/review")
+    learner.get_by_role("link", name="Show answer").or_(learner.get_by_role("button", name="Show answer")).click()
+    learner.get_by_role("button", name=re.compile("Good")).click()
+
+    teacher_name = unique_username("pteach")
+    env = {**os.environ, "DATABASE_URL": database_url, "QUIZAPP_PASSWORD": PASSWORD, "SECRET_KEY": "e2e"}
+    _quizapp(env, "create-user", teacher_name, "--instructor", "--display-name", "Phone Check Teacher")
+    _log_in(teacher, teacher_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        gift = Path(tmp) / "phone-check.gift"
+        gift.write_text(GIFT, encoding="utf-8")
+        slugs = []
+        for _ in range(2):  # the first is imported; the second waits on its preview page
+            teacher.goto("/instructor/banks/upload")
+            teacher.get_by_label("Bank file").set_input_files(str(gift))
+            slugs.append(unique_username("ph").replace("_", "-"))
+            teacher.get_by_label("Short name for links").fill(slugs[-1])
+            teacher.get_by_role("button", name="Check the file").click()
+            expect(teacher.get_by_role("button", name="Import")).to_be_visible()
+            if len(slugs) == 1:
+                teacher.get_by_role("button", name="Import").click()
+                expect(teacher.get_by_role("link", name="Create assignment").first).to_be_visible()
+    upload_id = int(re.search(r"/instructor/uploads/(\d+)", teacher.url).group(1))
+    teacher.goto(f"/instructor/banks/{slugs[0]}/assign")
+    teacher.get_by_label("Title").fill("Phone check: a title long enough to wrap on a small screen")
+    teacher.get_by_label("Number of questions").fill("3")
+    teacher.get_by_role("button", name="Create assignment").click()
+    expect(teacher).to_have_url(re.compile(r"/instructor/assignments/\d+$"))
+    assignment_id = int(re.search(r"/instructor/assignments/(\d+)$", teacher.url).group(1))
+    share = teacher.locator("main a[href*='/a/']").first.get_attribute("href") or ""
+    code = share.rstrip("/").rsplit("/", 1)[-1]
+
+    learner.goto(share)
+    learner.get_by_role("button", name=re.compile(r"Start attempt")).first.click()
+    assignment_attempt = answer_until_results(learner)
+    learner.close()
+    teacher.close()
+    return Site(learner=learner_ctx, instructor=instructor_ctx, guest=guest_ctx, bank_slug=slugs[0],
+                upload_id=upload_id, assignment_id=assignment_id, assignment_code=code,
+                assignment_attempt_id=assignment_attempt, finished_attempt_id=finished,
+                open_attempt_id=open_attempt, contexts=contexts)
+
+
+PUBLIC_ARGUMENTS = {"slug", "code"}  # a guest may open these; an attempt of the learner's is a 404 for anyone else
+
+
+def visits(rules: list[Rule]) -> list[tuple[str, str]]:
+    """(endpoint, who) for every page: each by its visitor, and learners' pages that take no one's own data by a
+    guest as well (they differ for guests: notes, log-in links)."""
+    out = []
+    for rule in rules:
+        who = visitor(rule.endpoint)
+        out.append((rule.endpoint, who))
+        if who == "learner" and set(rule.arguments) <= PUBLIC_ARGUMENTS:
+            out.append((rule.endpoint, "guest"))
+    return out
