@@ -87,3 +87,32 @@ def test_flashcard_pages_have_no_serious_axe_violations(browser, live_server: st
         context.close()
     blocking = {name: [v for v in vs if v.get("impact") in BLOCKING_IMPACTS] for name, vs in found.items()}
     assert not any(blocking.values()), "\n".join(f"{n}:\n{_describe(v)}" for n, v in blocking.items() if v)
+
+
+def test_a_cloze_card_flips_to_its_marked_answer_in_light_and_dark(browser, live_server: str) -> None:
+    """Cram through the models sub-deck to a cloze card: [...] on the front, the answer marked on the back,
+    the topic as a label, and no serious axe violation either way, in light and in dark mode."""
+    from quizapp.core.bank_loader import load_bank_file
+    from quizapp.core.cards import derive_cards
+    from tests.conftest import DEFAULT_BANK as BANK_FILE
+
+    models = [c for c in derive_cards(load_bank_file(BANK_FILE)) if c.topic == "models"]
+    position, card = next((i, c) for i, c in enumerate(models) if c.is_cloze)
+    axe = Axe()
+    found: dict[str, list[dict[str, Any]]] = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(base_url=live_server, color_scheme=scheme)
+        page = context.new_page()
+        try:
+            page.goto(f"/cards/{DEFAULT_BANK}/cram?topic=models&i={position}")
+            expect(page.locator("#card-topic")).to_have_text("Models")
+            expect(page.locator("#card-front")).to_contain_text("[...]")
+            found[f"cloze front ({scheme})"] = axe.run(page).response["violations"]
+            page.keyboard.press("Space")
+            expect(page.locator("#card-back mark.cloze-answer")).to_have_text(card.answer)
+            expect(page.locator("#card-back .source")).to_contain_text("Source:")
+            found[f"cloze back ({scheme})"] = axe.run(page).response["violations"]
+        finally:
+            context.close()
+    blocking = {name: [v for v in vs if v.get("impact") in BLOCKING_IMPACTS] for name, vs in found.items()}
+    assert not any(blocking.values()), "\n".join(f"{n}:\n{_describe(v)}" for n, v in blocking.items() if v)
