@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .responses.base import InvalidResponse
+from .wildcard import wildcard_match
 
 QTYPES = ("multichoice", "truefalse", "shortanswer", "matching", "numerical", "essay", "description")
 GRADED_QTYPES = ("multichoice", "truefalse", "shortanswer", "matching", "numerical")
@@ -151,9 +152,11 @@ def normalise_text(text: str) -> str:
 
 
 def shortanswer_matches(pattern: str, response: str) -> bool:
-    """Moodle's short-answer rule: case-insensitive, ``*`` matches any run of characters."""
-    regex = ".*".join(re.escape(part) for part in normalise_text(pattern).split("*"))
-    return re.fullmatch(regex, normalise_text(response), flags=re.DOTALL) is not None
+    """Moodle's short-answer rule: case-insensitive, ``*`` matches any run of characters.
+
+    Linear time (:mod:`.wildcard`); an answer longer than ``wildcard.MAX_ANSWER_LENGTH`` never matches.
+    """
+    return wildcard_match(normalise_text(pattern), normalise_text(response))
 
 
 def grade_imported(question: ImportedQuestion, response: Any) -> float:
