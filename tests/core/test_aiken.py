@@ -308,7 +308,8 @@ def test_reader_never_raises(text: str) -> None:
         assert sum(a.fraction for a in question.answers) == 1.0 and len(question.answers) >= 2
 
 
-ONE_LINE = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), min_size=1, max_size=40).map(
+# No control characters: the reader refuses them (issue 9), so the writer does too.
+ONE_LINE = st.text(st.characters(codec="utf-8", exclude_categories=("Cc",)), min_size=1, max_size=40).map(
     lambda s: s.strip(" \t\n\r\0\x0b")).filter(lambda s: len(s.encode("utf-8")) >= 2)
 
 

@@ -371,8 +371,10 @@ def test_write_refuses_what_csv_cannot_grade(question: ImportedQuestion, reason:
 
 # --- properties -----------------------------------------------------------------------------------
 
-SPECIAL = st.sampled_from(list(',"|\\\n\r \t;') + ["\\|", "\r\n", '""', "True", "\ufeff", "\x00"])
-TEXT = st.lists(st.one_of(SPECIAL, st.text(max_size=5)), min_size=1, max_size=8).map("".join).map(str.strip)
+SPECIAL = st.sampled_from(list(',"|\\\n\r \t;') + ["\\|", "\r\n", '""', "True", "\ufeff"])
+# No control characters but tab and line breaks: the reader refuses them (issue 9), so the writer does too.
+TEXT = st.lists(st.one_of(SPECIAL, st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=5)),
+                min_size=1, max_size=8).map("".join).map(str.strip)
 NON_EMPTY = TEXT.filter(bool)
 
 

@@ -627,7 +627,8 @@ def test_writer_writes_essays_and_descriptions_which_are_read_back():
 
 PHP_WS = " \t\n\r\0\x0b"
 SPECIAL = list("~=#{}:\\\n[]%->/ ") + ["\\n", "->", "####", "//", "$CATEGORY:", "[html]", "%50%", "::"]
-raw_text = st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"),
+# Control characters other than tab and newline are refused by the reader (issue 9), so never written.
+raw_text = st.lists(st.one_of(st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
                                       max_size=6), st.sampled_from(SPECIAL)), max_size=6).map("".join)
 texts = raw_text.map(lambda s: s.strip(PHP_WS))
 names = texts.filter(bool)

@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..imported import Answer, ImportedQuestion, Issue, ParseResult
+from ..input_checks import control_character_problems, excerpt
 
 __all__ = ["parse_aiken", "write_aiken"]
 
@@ -79,6 +80,7 @@ def _byte_length(line: str) -> int:
 def parse_aiken(text: str, filename: str = "bank.txt") -> ParseResult:
     """Read an Aiken file. Never raises: problems come back as ``errors`` and ``warnings``."""
     result = ParseResult()
+    result.errors.extend(Issue(line, message) for line, message in control_character_problems(text))
     current: _Open | None = None
 
     def error(line: int, message: str) -> None:
@@ -192,13 +194,13 @@ def _finish(question: _Open, number: int, line: str, result: ParseResult) -> Non
     rest = given[1:].lstrip(" \t).:").strip()
     if rest:
         result.warnings.append(Issue(number, f"ANSWER on line {number}: only the first letter '{letter}' counts; "
-                                             f"'{rest}' is ignored (an Aiken question has one right answer)"))
+                                             f"'{excerpt(rest)}' is ignored (an Aiken question has one right answer)"))
     labels = [label for _, label, _ in options]
     if labels[index] != letter:
         result.warnings.append(Issue(question.line, (
             f"The options of the question on line {question.line} are labelled {', '.join(labels)}; options count "
             f"by position, not by label, so 'ANSWER: {letter}' on line {number} picks option {index + 1}, "
-            f"'{options[index][2]}' (labelled {labels[index]})")))
+            f"'{excerpt(options[index][2])}' (labelled {labels[index]})")))
     result.questions.append(ImportedQuestion(
         qtype="multichoice",
         name=question.text,
@@ -247,5 +249,7 @@ def write_aiken(questions: Iterable[ImportedQuestion]) -> str:
                 raise ValueError(f"{where}: Aiken options must be one non-empty line each")
             lines.append(f"{letter}) {option}")
         lines.append(f"ANSWER: {_LETTERS[right[0]]}")
+        if control_character_problems("".join(lines)):
+            raise ValueError(f"{where}: holds a control character, which the reader refuses")
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)

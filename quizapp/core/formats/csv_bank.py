@@ -47,9 +47,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from ..imported import Answer, ImportedQuestion, Issue, ParseResult, normalise_text
+from ..input_checks import control_character_problems, excerpt
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "default_name", "parse_csv", "share_for", "write_csv"]
 
@@ -125,6 +128,7 @@ def _csv_error(exc: csv.Error, line: int) -> str:
 def parse_csv(text: str, filename: str = "bank.csv") -> ParseResult:
     """Read a CSV question bank (the format is in the module docstring). Never raises."""
     result = ParseResult()
+    result.errors.extend(Issue(line, message) for line, message in control_character_problems(text))
     _parse_into(result, text, filename)
     # In line order (stable); a CSV syntax error is found before the header is checked.
     result.errors.sort(key=lambda issue: issue.line)
@@ -184,10 +188,11 @@ def _check_header(line: int, columns: list[str], result: ParseResult) -> bool:
     """Record the header's errors; False when rows cannot be read at all (a required column is missing)."""
     unknown = [name for name in columns if name not in COLUMNS]
     if unknown:
-        shown = ", ".join(repr(name) for name in unknown)
+        shown = ", ".join(repr(excerpt(name, 40)) for name in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
         result.errors.append(Issue(line, f"Unknown column(s) {shown} in the header on line {line}; the columns are "
                                          f"{', '.join(COLUMNS)}"))
-    repeated = sorted({name for name in columns if name in COLUMNS and columns.count(name) > 1})
+    counts = Counter(columns)
+    repeated = sorted(name for name in COLUMNS if counts[name] > 1)
     if repeated:
         result.errors.append(Issue(line, f"Column(s) {', '.join(repeated)} appear more than once in the header on "
                                          f"line {line}"))
@@ -208,7 +213,7 @@ def _read_row(line: int, cells: dict[str, str]) -> tuple[ImportedQuestion | None
     answer_cell = cells.get("answer", "")
     if not text:
         errors.append(f"Empty question on line {line}")
-    common = {
+    common: dict[str, Any] = {
         "name": default_name(text),
         "text": text,
         "line": line,
@@ -268,7 +273,7 @@ def _duplicates(items: list[str], line: int, what: str) -> list[str]:
     for item in items:
         key = normalise_text(item)
         if key in seen:
-            errors.append(f"{what} {item!r} appears twice in the question on line {line}")
+            errors.append(f"{what} {excerpt(item)!r} appears twice in the question on line {line}")
         seen.add(key)
     return errors
 
@@ -281,29 +286,34 @@ def _answer_indexes(cell: str, options: list[str], line: int, errors: list[str])
     count = len(options)
     last_letter = _LETTERS[min(count, 26) - 1]
     indexes: list[int] = []
-    option_keys = [normalise_text(o) for o in options]
+    taken: set[int] = set()
+    option_keys: dict[str, int] = {}
+    for position, option in enumerate(options):
+        option_keys.setdefault(normalise_text(option), position)
     for token in _split(cell):
         index: int | None = None
+        shown = excerpt(token, 20)
         if token.isascii() and token.isdigit():
-            index = int(token) - 1
+            # int() refuses more than 4300 digits; anything that long is out of range anyway.
+            index = int(token) - 1 if len(token) <= 9 else count
         elif len(token) == 1 and token.upper() in _LETTERS:
             index = _LETTERS.index(token.upper())
         else:
             if normalise_text(token) in option_keys:
-                position = option_keys.index(normalise_text(token))
-                hint = f"write {position + 1} for {token!r}, not its text"
+                hint = f"write {option_keys[normalise_text(token)] + 1} for {shown!r}, not its text"
             elif "," in token or ";" in token:
                 hint = "separate several right options with |, as in 1|3"
             else:
                 hint = f"give an option number 1–{count} or letter A–{last_letter}"
-            errors.append(f"Answer {token!r} on line {line} is not an option number or letter ({hint})")
+            errors.append(f"Answer {shown!r} on line {line} is not an option number or letter ({hint})")
             continue
         if not 0 <= index < count:
-            errors.append(f"Answer {token} on line {line} is out of range: the question has {count} options")
+            errors.append(f"Answer {shown} on line {line} is out of range: the question has {count} options")
             continue
-        if index in indexes:
-            errors.append(f"Answer {token} on line {line} names option {index + 1} twice")
+        if index in taken:
+            errors.append(f"Answer {shown} on line {line} names option {index + 1} twice")
             continue
+        taken.add(index)
         indexes.append(index)
     return indexes
 
@@ -327,7 +337,10 @@ def write_csv(questions: Iterable[ImportedQuestion]) -> str:
         if not text:
             raise ValueError(f"{where}: the question text is empty")
         options, answer = _options_and_answer(question, where)
-        writer.writerow([text, options, answer, question.general_feedback.strip(), question.category.strip()])
+        cells = [text, options, answer, question.general_feedback.strip(), question.category.strip()]
+        if control_character_problems("".join(cells)):
+            raise ValueError(f"{where}: holds a control character, which the reader refuses")
+        writer.writerow(cells)
     return buffer.getvalue()
 
 

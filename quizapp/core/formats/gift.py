@@ -29,6 +29,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..imported import TEXT_FORMATS, Answer, ImportedQuestion, Issue, MatchPair, ParseResult
+from ..input_checks import control_character_problems, excerpt
+from .gift_scan import bracketed, strip_tags
 from .gift_writer import GiftWriteError, write_gift
 
 __all__ = ["ALLOWED_FRACTIONS", "GiftWriteError", "parse_gift", "write_gift"]
@@ -44,10 +46,7 @@ _ESCAPE = re.compile(r"\\([\\:#={}~n])")
 _WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")  # Moodle's $giftanswerweightregex; .match() anchors it
 _NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
 _FORMAT_WORD = re.compile(r"[A-Za-z]+")
-_HTML_TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAGS = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])*)\]")
 
 
 def parse_gift(text: str, filename: str = "bank.gift") -> ParseResult:
@@ -55,7 +54,10 @@ def parse_gift(text: str, filename: str = "bank.gift") -> ParseResult:
 
     ``filename`` is accepted for symmetry with the other readers; line numbers are 1-based.
     """
-    return _Reader(text).run(text)
+    reader = _Reader(text)
+    for line, message in control_character_problems(text):
+        reader.error(line, message)
+    return reader.run(text)
 
 
 def is_numeric(value: str) -> bool:
@@ -80,7 +82,7 @@ def number_text(value: float) -> str:
 
 def default_name(text: str) -> str:
     """Moodle's create_default_question_name: tags stripped, cut to about 80 characters."""
-    plain = _SPACES.sub(" ", _HTML_TAG.sub("", text)).strip()
+    plain = _SPACES.sub(" ", strip_tags(text)).strip()
     if len(plain) > 80:
         cut = plain[:77]
         space = cut.rfind(" ")
@@ -133,8 +135,8 @@ class _Reader:
             if word in TEXT_FORMATS:
                 return raw[end + 1:], word
             if _FORMAT_WORD.fullmatch(word):
-                self.warn(line, f"[{word}] is not a text format (moodle, html, plain, markdown; case matters): "
-                                "it stays in the text")
+                self.warn(line, f"[{excerpt(word)}] is not a text format (moodle, html, plain, markdown; case "
+                                "matters): it stays in the text")
         return raw, default
 
     def part(self, raw: str, default: str, line: int) -> tuple[str, str]:
@@ -150,14 +152,14 @@ class _Reader:
         m = _WEIGHT.match(self.src, lo, hi)
         if not m:
             if self.src.startswith("%", lo):
-                self.warn(line, f"'{self.unescape(self.src[lo:hi])}' does not start with a weight Moodle reads "
-                                "(%50%, %-33.33333%): the % stays in the answer text")
+                self.warn(line, f"'{excerpt(self.unescape(self.src[lo:hi]))}' does not start with a weight Moodle "
+                                "reads (%50%, %-33.33333%): the % stays in the answer text")
             return default, lo
         raw = m.group()[1:-1]
         try:
             return float(raw) / 100, m.end()
         except ValueError:
-            self.error(line, f"the weight %{raw}% is not a number")
+            self.error(line, f"the weight %{excerpt(raw)}% is not a number")
             return default, m.end()
 
     def pieces(self, lo: int, hi: int, drop: str, keep: str, line: int, lead: bool) -> list[tuple[int, int]]:
@@ -179,7 +181,8 @@ class _Reader:
                                 "empty() quirk): write =0 or ~0")
             out.pop(0)
         elif lead:
-            self.warn(line, f"the text '{self.unescape(first)}' before the first ~ or = becomes a wrong answer")
+            self.warn(line, f"the text '{excerpt(self.unescape(first))}' before the first ~ or = becomes a wrong "
+                            "answer")
         if glued is not None:
             near = self.unescape(src[glued - 1:glued + 2])
             self.warn(self.line_at(glued), f"'{near}': an unescaped {src[glued]} inside text starts a new answer; "
@@ -235,9 +238,10 @@ class _Reader:
                 self.warn(first, "the lines after $CATEGORY: become part of the category name (Moodle swallows the "
                                 "question that follows): put a blank line after the $CATEGORY line")
             return
-        found = _ID.search(comment)
-        id_number = found.group(1).strip(WS).replace("\\]", "]") if found else ""
-        tags = tuple(t for t in (raw.strip(WS).replace("\\]", "]") for raw in _TAGS.findall(comment)) if t)
+        found = next(bracketed(comment, "[id:"), None)
+        id_number = found.strip(WS).replace("\\]", "]") if found is not None else ""
+        tags = tuple(t for t in (raw.strip(WS).replace("\\]", "]")
+                                 for raw in bracketed(comment, "[tag:", forbidden="<>", allow_empty=True)) if t)
         question = self.question(lo, hi, first)
         if question is not None:
             self.result.questions.append(replace(question, id_number=id_number, tags=tags))
@@ -294,8 +298,9 @@ class _Reader:
                 qtype, read = "truefalse", self.truefalse(a_lo, a_hi, fmt, block_line)
             else:
                 if check.upper() in _TF:
-                    self.warn(block_line, f"{{{self.unescape(check)}}} is read as a short answer, not true/false "
-                                          f"(Moodle is case-sensitive): did you mean {{{check.upper()}}}?")
+                    self.warn(block_line, f"{{{excerpt(self.unescape(check))}}} is read as a short answer, not "
+                                          f"true/false (Moodle is case-sensitive): did you mean "
+                                          f"{{{excerpt(check.upper())}}}?")
                 qtype, read = "shortanswer", self.shortanswer(a_lo, a_hi, fmt, block_line)
         fields, answer_lines = read
         answers = []
@@ -349,8 +354,9 @@ class _Reader:
                 weight, s = 1.0, s + 1
                 after = self.strip(s, e)[0]
                 if _WEIGHT.match(src, after, e):  # Moodle never reads a weight after '='
-                    self.warn(answer_line, f"'={self.unescape(src[after:e])}': an = answer is always 100% and the "
-                                           "weight after = stays in the answer text; write ~%50%... for partial credit")
+                    self.warn(answer_line, f"'={excerpt(self.unescape(src[after:e]))}': an = answer is always 100% and "
+                                           "the weight after = stays in the answer text; write ~%50%... for partial "
+                                           "credit")
             else:
                 weight, s = self.weight(s, e, answer_line, 0.0)
             raw, feedback = self.comment(s, e)
@@ -399,7 +405,7 @@ class _Reader:
             arrow = src.find("->", s, e)
             if arrow < 0:
                 self.error(pair_line, f"Matching question answers are improperly formatted: "
-                                      f"'{self.unescape(src[s:e])}' has no '->'")
+                                      f"'{excerpt(self.unescape(src[s:e]))}' has no '->'")
                 continue
             if "#" in src[s:e]:
                 self.warn(pair_line, "'#' is not feedback in a matching question: it stays in the text")
@@ -425,24 +431,33 @@ class _Reader:
             dots, colon = raw.find(".."), raw.find(":")
             if dots > 0:  # {#min..max} is stored as midpoint +- half the width
                 low, high = (self.unescape(x).strip(WS) for x in (raw[:dots], raw[dots + 2:]))
+                shown = f"{excerpt(low, 30)}..{excerpt(high, 30)}"
                 if not (is_numeric(low) and is_numeric(high)):
-                    self.error(answer_line, f"the range '{low}..{high}' needs two numbers (min..max)")
+                    self.error(answer_line, f"the range '{shown}' needs two numbers (min..max)")
                     continue
-                if float(low) > float(high):
-                    self.warn(answer_line, f"the range {low}..{high} has min above max: read as {high}..{low}")
-                middle = (float(low) + float(high)) / 2
-                value, tolerance = number_text(middle), abs(float(high) - middle)
+                bounds = float(low), float(high)
+                middle = (bounds[0] + bounds[1]) / 2
+                if not all(math.isfinite(x) for x in (*bounds, middle, bounds[1] - middle)):
+                    self.error(answer_line, f"the range '{shown}' is not a finite range of numbers (too large)")
+                    continue
+                if bounds[0] > bounds[1]:
+                    self.warn(answer_line, f"the range {shown} has min above max: read as "
+                                           f"{excerpt(high, 30)}..{excerpt(low, 30)}")
+                value, tolerance = number_text(middle), abs(bounds[1] - middle)
             else:
                 value, tol = (raw[:colon], raw[colon + 1:]) if colon > 0 else (raw, "0")
                 value, tol = self.unescape(value).strip(WS), self.unescape(tol).strip(WS)
                 if not is_numeric(tol):
-                    self.error(answer_line, f"the tolerance '{tol}' is not a number")
+                    self.error(answer_line, f"the tolerance '{excerpt(tol)}' is not a number")
                     continue
                 tolerance = abs(float(tol))
+                if not math.isfinite(tolerance) or (is_numeric(value) and not math.isfinite(float(value))):
+                    self.error(answer_line, f"'{excerpt(self.unescape(raw))}' is not a finite number (too large)")
+                    continue
                 if not is_numeric(value) and value != "*":
                     # Moodle's `$ans = '*'` (an assignment, not a comparison) silently accepts anything.
-                    self.warn(answer_line, f"WARNING: the numerical answer '{value}' is not a number, so Moodle "
-                                           f"turns it into '*', which accepts ANY answer for "
+                    self.warn(answer_line, f"WARNING: the numerical answer '{excerpt(value)}' is not a number, so "
+                                           f"Moodle turns it into '*', which accepts ANY answer for "
                                            f"{weight * 100:.6g}% of the marks; write a number such as {{#3.14:0.01}}")
                     value = "*"
             answers.append(Answer(value, weight, self.part(feedback, fmt, answer_line)[0], tolerance))
