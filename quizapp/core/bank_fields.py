@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .bank import Source
+from .input_checks import excerpt
 
 ID_PATTERN = r"^[a-z0-9_]+$"
 MAX_ID = 64  # category ids are stored with quiz attempts in a 64-character column
@@ -39,7 +40,7 @@ class FieldChecker:
         self.problems.append(f"{prefix}{where}: {message}" if where else f"{prefix}{message}")
 
     # -- field helpers -----------------------------------------------------
-    def text(self, entry: dict, key: str, where: str, required: bool = True, default: str = "") -> str:
+    def text(self, entry: dict[str, Any], key: str, where: str, required: bool = True, default: str = "") -> str:
         value = entry.get(key)
         if value is None:
             if required:
@@ -53,26 +54,27 @@ class FieldChecker:
             self.error(where, f"{key} must not be empty", entry)
         return value or default
 
-    def ident(self, entry: dict, key: str, where: str) -> str:
+    def ident(self, entry: dict[str, Any], key: str, where: str) -> str:
         value = self.text(entry, key, where)
         if value and not re.match(ID_PATTERN, value):
-            self.error(where, f"{key} '{value}' must be lower-case letters, digits or _", entry)
+            self.error(where, f"{key} '{excerpt(value)}' must be lower-case letters, digits or _", entry)
         elif len(value) > MAX_ID:
-            self.error(where, f"{key} '{value[:20]}...' is {len(value)} characters; at most {MAX_ID}", entry)
+            self.error(where, f"{key} '{excerpt(value, 23)}' is {len(value)} characters; at most {MAX_ID}", entry)
         return value
 
-    def ref(self, entry: dict, key: str, where: str, known: set[str], kind: str, required: bool) -> str | None:
+    def ref(self, entry: dict[str, Any], key: str, where: str, known: set[str], kind: str,
+            required: bool) -> str | None:
         value = entry.get(key)
         if value is None:
             if required:
                 self.error(where, f"{key} is required", entry)
             return None
-        value = str(value)
+        value = str(value) if isinstance(value, str | int | float) else excerpt(value)
         if value not in known:
-            self.error(where, f"{key} '{value}' is not a declared {kind}", entry)
+            self.error(where, f"{key} '{excerpt(value)}' is not a declared {kind}", entry)
         return value
 
-    def ref_list(self, entry: dict, key: str, where: str, known: set[str], kind: str) -> tuple[str, ...]:
+    def ref_list(self, entry: dict[str, Any], key: str, where: str, known: set[str], kind: str) -> tuple[str, ...]:
         value = entry.get(key)
         if value is None:
             return ()
@@ -82,7 +84,7 @@ class FieldChecker:
             return ()
         for v in values:
             if str(v) not in known:
-                self.error(where, f"{key} '{v}' is not a declared {kind}", entry)
+                self.error(where, f"{key} '{excerpt(v)}' is not a declared {kind}", entry)
         if len(set(map(str, values))) != len(values):
             self.error(where, f"{key} lists the same {kind} twice", entry)
         return tuple(str(v) for v in values)
@@ -93,10 +95,11 @@ class FieldChecker:
             return False
         for key in entry:
             if key not in allowed:
-                self.error(where, f"unknown field '{key}' (expected one of: {', '.join(sorted(allowed))})", entry)
+                self.error(where, f"unknown field '{excerpt(key)}' (expected one of: {', '.join(sorted(allowed))})",
+                           entry)
         return True
 
-    def source(self, entry: dict, where: str, key: str = "source") -> Source:
+    def source(self, entry: dict[str, Any], where: str, key: str = "source") -> Source:
         value = entry.get(key)
         if value is None:
             self.error(where, f"{key} is required (a document file and section, or a note)", entry)
@@ -117,7 +120,7 @@ class FieldChecker:
             self.error(where, f"{key} needs the section of '{file}' the fact comes from", entry)
         return Source(file=file, section=section, note=note)
 
-    def entries(self, data: dict, key: str) -> list[tuple[str, Any]]:
+    def entries(self, data: dict[str, Any], key: str) -> list[tuple[str, Any]]:
         value = data.get(key)
         if value is None:
             return []
@@ -137,6 +140,6 @@ class FieldChecker:
             if not value:
                 continue
             if value in seen:
-                self.error(where, f"{what} '{value}' is already used by {seen[value]}", entry)
+                self.error(where, f"{what} '{excerpt(value)}' is already used by {seen[value]}", entry)
             else:
                 seen[value] = where
