@@ -8,7 +8,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # an uploaded bank file
+# A request may be a little larger than the file: the multipart wrapper and the form's other fields.
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
+# Checking an uploaded file runs in a child process that is killed after this many seconds (wall
+# clock); a 2 MB bank takes a few seconds, gunicorn kills a worker after 30.
+BANK_CHECK_SECONDS = 15.0
 
 
 def secret_key(instance_path: Path) -> str:
@@ -38,7 +43,8 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         or f"sqlite:///{instance_path / 'quizapp.sqlite'}"
     config: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES,
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "BANK_CHECK_SECONDS": float(os.environ.get("QUIZAPP_BANK_CHECK_SECONDS", "") or BANK_CHECK_SECONDS),
         # A restarted database server must not cost one failed request per pooled connection.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
