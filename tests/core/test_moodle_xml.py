@@ -325,6 +325,22 @@ def test_an_image_over_the_limit_is_an_error_and_nothing_is_imported():
     assert result.questions == [] and "at most 1 MB" in result.errors[0].message
 
 
+def test_blank_answers_and_pairs_are_left_out_as_in_moodle():
+    text = quiz("""<question type="multichoice"><name><text>M</text></name><questiontext><text>Q</text></questiontext>
+    <answer fraction="100"><text>a</text></answer><answer fraction="0"><text></text></answer>
+    <answer fraction="0"><text>c</text></answer></question>""",
+                """<question type="matching"><name><text>P</text></name><questiontext><text>Q</text></questiontext>
+    <subquestion><text>1</text><answer><text>one</text></answer></subquestion>
+    <subquestion><text></text><answer><text></text></answer></subquestion>
+    <subquestion><text>2</text><answer><text>two</text></answer></subquestion></question>""")
+    result = parse_moodle_xml(text)
+    multichoice, matching = result.questions
+    assert [a.text for a in multichoice.answers] == ["a", "c"]
+    assert matching.pairs == (MatchPair("1", "one"), MatchPair("2", "two"))
+    assert [(w.line, w.message) for w in result.warnings] == [
+        (4, "an answer with no text is left out (as Moodle does)")]
+
+
 def test_bad_base64_and_bad_names_are_errors():
     text = quiz(truefalse('<file name="x.png" encoding="base64">!!!</file>'),
                 truefalse('<file name="../x.png" encoding="base64">AAAA</file>'))
@@ -368,7 +384,7 @@ _COMMON = {"name": _NAME, "text": _TEXT, "text_format": st.sampled_from(["moodle
 
 
 def _multichoice() -> st.SearchStrategy[ImportedQuestion]:
-    answers = st.lists(st.builds(Answer, _TEXT, _GRADES, _TEXT), min_size=2, max_size=5).map(
+    answers = st.lists(st.builds(Answer, _NAME, _GRADES, _TEXT), min_size=2, max_size=5).map(
         lambda a: (Answer(a[0].text, 1.0, a[0].feedback), *a[1:]))
     return st.builds(ImportedQuestion, qtype=st.just("multichoice"), single=st.booleans(), answers=answers,
                      shuffle_answers=st.booleans(), answer_numbering=st.sampled_from(["abc", "123", "none"]),

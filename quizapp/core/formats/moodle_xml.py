@@ -370,6 +370,10 @@ class _TypeReader:
         answers, formats = [], set()
         for i, element in enumerate(self.q.findall("answer")):
             answer, answer_format = self.answer(element, fmt, i, with_files=True)
+            if not answer.text:  # save_question_options() skips blank answers
+                self.answer_lines.pop()
+                self.r.warn(self.r.line(element), "an answer with no text is left out (as Moodle does)")
+                continue
             answers.append(answer)
             formats.add(answer_format)
         self.fields["answers"] = tuple(answers)
@@ -414,8 +418,14 @@ class _TypeReader:
 
     def read_shortanswer(self, fmt: str) -> None:
         self.fields["usecase"] = self.flag("usecase", "0")
-        answers = [self.answer(element, fmt, i, with_files=False)[0]
-                   for i, element in enumerate(self.q.findall("answer"))]
+        answers = []
+        for i, element in enumerate(self.q.findall("answer")):
+            answer = self.answer(element, fmt, i, with_files=False)[0]
+            if not answer.text:  # save_question_options() skips blank answers
+                self.answer_lines.pop()
+                self.r.warn(self.r.line(element), "an answer with no text is left out (as Moodle does)")
+                continue
+            answers.append(answer)
         if not answers:
             self.r.error(self.line, "a short-answer question needs at least one answer")
         self.fields["answers"] = tuple(answers)
@@ -450,8 +460,11 @@ class _TypeReader:
         pairs, formats = [], set()
         for i, element in enumerate(self.q.findall("subquestion")):
             left = self.text(element, fmt, f"subquestion/{i}")
+            right = self.r.value(element, "answer/text", "", "a matching answer")
+            if not left.text and not right:  # save_question_options() skips blank pairs
+                continue
             formats.add(left.format)
-            pairs.append(MatchPair(left.text, self.r.value(element, "answer/text", "", "a matching answer")))
+            pairs.append(MatchPair(left.text, right))
         if formats and formats != {fmt}:
             self.fields["answer_format"] = sorted(formats)[0] if len(formats) == 1 else "html"
         # qtype_match::save_question_options(): at least 2 subquestions and 3 answers? Moodle asks for 2 pairs.
