@@ -320,8 +320,8 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, s.text.casefold()) for w, e, s in out], "text")
         return tuple(s for _, _, s in out)
 
-    def _cards(self, data: dict) -> tuple[Card, ...]:
-        out = []
+    def _cards(self, data: dict[str, Any]) -> tuple[Card, ...]:
+        out: list[Card] = []
         for where, entry in self.entries(data, "cards"):
             if not self.fields(entry, where, {"front", "back", "topic", "source", "reworded_from"}):
                 continue
