@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
+from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from ..banks import fact_bank, imported_questions, slug_problem, store_bank
+from ..bounded_check import TooComplexToCheck, check_within
+from ..config import MAX_UPLOAD_BYTES
 from ..core.bank_check import FORMATS, check_bank_text, fit_filename
 from ..core.bank_loader import BankError
 from ..core.formats.generated import imported_from_generated
@@ -59,6 +62,7 @@ def upload() -> str | Response | tuple[str, int]:
     """Upload a bank file; it is checked and previewed before anything is imported."""
     form = UploadForm()
     problems: list[str] = []
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         filename = fit_filename(secure_filename(form.file.data.filename or "") or "bank.txt")
         raw = form.file.data.read()
@@ -67,8 +71,12 @@ def upload() -> str | Response | tuple[str, int]:
         except UnicodeDecodeError as exc:
             problems = [f"{filename}: the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again"]
         else:
-            check = check_bank_text(text, filename, form.format.data or None, form.slug.data or None,
-                                    form.title.data or None)
+            try:  # under a hard time limit, in a process of its own (see bounded_check)
+                check = check_within(current_app.config["BANK_CHECK_SECONDS"], text, filename,
+                                     form.format.data or None, form.slug.data or None, form.title.data or None)
+            except TooComplexToCheck as exc:
+                current_app.logger.warning("upload %s refused: %s", filename, exc)
+                return render_template("instructor/upload.html", form=form, problems=[f"{filename}: {exc}"]), 422
             problems = check.errors
             taken = check.ok and slug_problem(db.session.execute(select(Bank).filter_by(slug=check.slug))
                                               .scalar_one_or_none(), current_user.id)
@@ -80,8 +88,16 @@ def upload() -> str | Response | tuple[str, int]:
                 db.session.add(pending)
                 db.session.commit()
                 return redirect(url_for("instructor.preview_upload", upload_id=pending.id))
-    status = 400 if request.method == "POST" else 200
+    elif form.file.data and _file_size(form.file.data) > MAX_UPLOAD_BYTES:
+        status = 413  # the file alone is over the limit, though the request was within MAX_CONTENT_LENGTH
     return render_template("instructor/upload.html", form=form, problems=problems), status
+
+
+def _file_size(storage: FileStorage) -> int:
+    storage.stream.seek(0, 2)
+    size = storage.stream.tell()
+    storage.stream.seek(0)
+    return size
 
 
 def _pending(upload_id: int) -> BankUpload:
