@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,11 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..models import Assignment, User, utcnow
 
+if TYPE_CHECKING:  # mypy cannot see through Flask-SQLAlchemy's generated db.Model; it is a subclass of Base
+    from ..extensions import Base as Model
+else:
+    Model = db.Model
+
 URL_LENGTH = 1000
 ID_LENGTH = 255  # LTI ids (sub, context and resource link ids) are opaque strings up to 255 characters
 
 
-class LtiPlatform(db.Model):
+class LtiPlatform(Model):
     """A learning platform (Moodle, Canvas, ...) registered by an admin: what pylti1p3 needs to trust it."""
 
     __tablename__ = "lti_platforms"
@@ -34,7 +39,7 @@ class LtiPlatform(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class LtiToolKey(db.Model):
+class LtiToolKey(Model):
     """The tool's own RSA key pair; the public half is published at /lti/jwks, the newest one signs."""
 
     __tablename__ = "lti_tool_keys"
@@ -46,7 +51,7 @@ class LtiToolKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class LtiUser(db.Model):
+class LtiUser(Model):
     """A platform's user (``sub`` under an ``iss``) and the quizapp account made for them."""
 
     __tablename__ = "lti_users"
@@ -61,7 +66,7 @@ class LtiUser(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LtiContext(db.Model):
+class LtiContext(Model):
     """A course (LTI context) on a platform."""
 
     __tablename__ = "lti_contexts"
@@ -75,7 +80,7 @@ class LtiContext(db.Model):
     platform: Mapped[LtiPlatform] = relationship()
 
 
-class LtiContextInstructor(db.Model):
+class LtiContextInstructor(Model):
     """The LMS said this user is an Instructor in this course: they manage its quizapp assignments, nothing else."""
 
     __tablename__ = "lti_context_instructors"
@@ -86,7 +91,7 @@ class LtiContextInstructor(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
 
-class LtiResourceLink(db.Model):
+class LtiResourceLink(Model):
     """A placement of a quizapp assignment in a course, with the line item its scores go to."""
 
     __tablename__ = "lti_resource_links"
@@ -105,7 +110,7 @@ class LtiResourceLink(db.Model):
     assignment: Mapped[Assignment] = relationship()
 
 
-class LtiGradeTarget(db.Model):
+class LtiGradeTarget(Model):
     """This user launched this resource link: their finished attempts of its assignment are scored there."""
 
     __tablename__ = "lti_grade_targets"
@@ -119,7 +124,7 @@ class LtiGradeTarget(db.Model):
     resource_link: Mapped[LtiResourceLink] = relationship()
 
 
-class LtiScore(db.Model):
+class LtiScore(Model):
     """A score to send to a line item (the outbox), written in the same transaction as the submission.
 
     ``timestamp`` is fixed when the row is written, so every re-send is the same AGS score message and
@@ -156,7 +161,7 @@ class LtiScore(db.Model):
         return "retrying" if self.last_error else "waiting"
 
 
-class LtiLaunchValue(db.Model):
+class LtiLaunchValue(Model):
     """pylti1p3's launch data (nonces, states, launch claims), kept in the database so every host sees it."""
 
     __tablename__ = "lti_launch_values"

@@ -27,13 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import QuizAttempt, utcnow
 from .models import LtiGradeTarget, LtiResourceLink, LtiScore
-from .tool import registration_for
+from .tool import DatabaseCache, registration_for
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 REQUEST_TIMEOUT = 15.0  # seconds; a lease must outlast a batch of sends
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
+PURGE_EVERY = 60.0  # seconds between clean-ups of expired launch data
 
 
 def ags_timestamp(moment: datetime | None = None) -> str:
@@ -173,12 +174,17 @@ def pending_count() -> int:
 def run_worker(batch: int, interval: float, once: bool, lease: timedelta = LEASE,
                log: Callable[[str], None] = print) -> None:
     """Send scores until stopped (or, with ``once``, until nothing is due). Safe to run on several hosts."""
+    purged_at: float | None = None
     while True:
         result = run_batch(batch, lease)
         if result.claimed:
             log(f"claimed {result.claimed}, sent {result.sent}, failed {result.failed}")
         db.session.remove()
         if result.claimed < batch:
+            if purged_at is None or time.monotonic() - purged_at > PURGE_EVERY:
+                DatabaseCache().purge_expired()  # spent nonces and states of old launches
+                db.session.remove()
+                purged_at = time.monotonic()
             if once:
                 return
             time.sleep(interval)  # a poll: nothing is due; new rows arrive from other processes

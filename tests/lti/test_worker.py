@@ -153,3 +153,19 @@ def test_two_workers_at_once_never_send_the_same_score(app: Flask, registered: T
     posted = [str(p.score["userId"]) for p in registered.gradebook.posts]
     assert sorted(posted) == sorted(scores)  # each score once: no row was claimed by both workers
     assert registered.gradebook.second.is_set()  # a 2nd score arrived while the 1st was held: both were sending
+
+
+def test_the_worker_clears_expired_launch_data_and_exits_when_told_once(app: Flask, runner):
+    from quizapp.lti.models import LtiLaunchValue
+
+    with app.app_context():
+        db.session.add_all([LtiLaunchValue(key="lti1p3-nonce-old", value=True,
+                                           expires_at=utcnow() - timedelta(minutes=1)),
+                            LtiLaunchValue(key="lti1p3-nonce-new", value=True,
+                                           expires_at=utcnow() + timedelta(minutes=5))])
+        db.session.commit()
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "0 score(s) not yet sent" in result.output
+    with app.app_context():
+        assert set(db.session.execute(select(LtiLaunchValue.key)).scalars()) == {"lti1p3-nonce-new"}
