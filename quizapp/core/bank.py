@@ -18,26 +18,58 @@ DEFAULT_TERMS: dict[str, str] = {
     "application": "application",
 }
 
+# Every prompt template a generator uses (the registry in quizapp/core/generators/ names which
+# generator uses which). A bank may override any of them under `prompts:`.
 DEFAULT_PROMPTS: dict[str, str] = {
-    "classify": "Which best describes the {item_term} {item}?",
-    "method_item": "Which {method_term} is {item} built on?",
-    "method_category": "Which {method_term} is {category} trained with?",
+    "classify": "Which of these {item_terms} is {category}?",
+    "membership": "{item} is {category}.",
+    "method": 'Which {method_term} does this describe? "{clue}"',
     "organization": "Which {organization_term} developed {item}?",
-    "modality": "What {modality_term} does {item} produce?",
+    "modality": "Which of these {item_terms} produces {modality}?",
     "dimension": 'In the comparison, which describes {category} on "{dimension}"?',
-    "match": "Match each {application_term} to the technology it needs.",
+    "dimension_statement": 'The comparison describes {category} on "{dimension}" as: {value}',
+    "match_organization": "Match each {item_term} to the {organization_term} that made it.",
+    "match_modality": "Match each {item_term} to the {modality_term} it produces.",
+    "match_method": "Match each {item_term} to the {method_term} it is built on.",
+    "match_industry": "Match each {application_term} to the industry the comparison names it for.",
+    "multiple_items": "Which of these {item_terms} are {category}? Select all that apply.",
+    "multiple_applications": "Which of these {application_terms} need {label}? Select all that apply.",
+    "compare_difference": "Which of these does the comparison say of {category}, as opposed to {other}?",
+    "compare_procon": "Which {procon} does the comparison name for {category}?",
+    "compare_similarity": "Which of these does the comparison name as true of both {categories}?",
+    "scenario": "{scenario} Which of these {item_terms} fits the job?",
+    "oddoneout_organization": "Three of these {item_terms} come from the same {organization_term}. Which one does not?",
+    "oddoneout_modality": "Three of these {item_terms} produce the same {modality_term}. Which one does not?",
 }
 
-# The placeholders each prompt template may use.
+# The placeholders each prompt template may use: the one documented list (the loader and
+# quizapp/core/prompt_templates.py check bank templates against it).
+_TERMS = frozenset({"item_term", "item_terms", "method_term", "modality_term", "organization_term",
+                    "application_term", "application_terms"})
 PROMPT_FIELDS: dict[str, frozenset[str]] = {
-    "classify": frozenset({"item", "item_term"}),
-    "method_item": frozenset({"item", "item_term", "method_term"}),
-    "method_category": frozenset({"category", "method_term"}),
-    "organization": frozenset({"item", "item_term", "organization_term"}),
-    "modality": frozenset({"item", "item_term", "modality_term"}),
-    "dimension": frozenset({"category", "dimension"}),
-    "match": frozenset({"application_term"}),
+    "classify": _TERMS | {"category"},
+    "membership": _TERMS | {"item", "category"},
+    "method": _TERMS | {"clue"},
+    "organization": _TERMS | {"item"},
+    "modality": _TERMS | {"modality"},
+    "dimension": _TERMS | {"category", "dimension"},
+    "dimension_statement": _TERMS | {"category", "dimension", "value"},
+    "match_organization": _TERMS,
+    "match_modality": _TERMS,
+    "match_method": _TERMS,
+    "match_industry": _TERMS,
+    "multiple_items": _TERMS | {"category"},
+    "multiple_applications": _TERMS | {"label"},
+    "compare_difference": _TERMS | {"category", "other"},
+    "compare_procon": _TERMS | {"category", "procon"},
+    "compare_similarity": _TERMS | {"categories"},
+    "scenario": _TERMS | {"scenario"},
+    "oddoneout_organization": _TERMS,
+    "oddoneout_modality": _TERMS,
 }
+
+
+GENERAL_KNOWLEDGE = "General knowledge (not stated in the source documents)"
 
 
 @dataclass(frozen=True)
@@ -55,13 +87,15 @@ class Source:
     note: str | None = None
 
     def cite(self, documents: dict[str, Document] | None = None) -> str:
-        """A one-line human citation, e.g. 'LLM vs Generative AI (000_x.txt), § Popular LLMs'."""
+        """A citation for people: 'Document title — Section', never a file name or an editor's note.
+
+        A fact no document states (cited with a note) reads "General knowledge"; the note itself
+        stays in the bank file for its editors.
+        """
         if self.file is None:
-            return self.note or ""
-        title = documents[self.file].title if documents and self.file in documents else None
-        where = f"{title} ({self.file})" if title else self.file
-        text = f"{where}, § {self.section}" if self.section else where
-        return f"{text}. {self.note}" if self.note else text
+            return GENERAL_KNOWLEDGE
+        title = documents[self.file].title if documents and self.file in documents else "Source document"
+        return f"{title} — {self.section}" if self.section else title
 
 
 @dataclass(frozen=True)
@@ -73,6 +107,8 @@ class Category:
     exclusive_label: str
     application_label: str
     source: Source
+    called: str = ""  # the category after "is": "an LLM", "Generative AI" (defaults to the name)
+    plural: str = ""  # members in the plural: "LLMs" (defaults to the name)
 
 
 @dataclass(frozen=True)
@@ -97,6 +133,7 @@ class Method:
     used_by: tuple[str, ...]
     description: str
     source: Source
+    clue: str = ""  # a description that does not name the method, for "which method is this?"
 
 
 @dataclass(frozen=True)
@@ -120,6 +157,9 @@ class Application:
     category: str
     explanation: str
     source: Source
+    industry: str = ""  # the industry the document names it for ("Law")
+    scenario: str = ""  # a one-sentence situation that needs it, for scenario questions
+    modality: tuple[str, ...] = ()  # the kinds of content (modality ids) it needs produced
 
 
 @dataclass(frozen=True)
@@ -132,11 +172,16 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Note:
-    """A titled text: a difference or a similarity."""
+    """A titled text: a difference or a similarity.
+
+    ``sides`` splits a difference into what it says of each category (texts that do not name the
+    category), so a question can ask which side belongs to which.
+    """
 
     title: str
     text: str
     source: Source
+    sides: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -151,6 +196,17 @@ class ProCon:
 class Statement:
     text: str
     answer: bool
+    explanation: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Faq:
+    """A frequently asked question with a short right answer and plausible wrong ones."""
+
+    question: str
+    answer: str
+    distractors: tuple[str, ...]
     explanation: str
     source: Source
 
@@ -186,6 +242,7 @@ class FactBank:
     pros_cons: tuple[ProCon, ...] = ()
     statements: tuple[Statement, ...] = ()
     cards: tuple[Card, ...] = ()
+    faqs: tuple[Faq, ...] = ()
     terms: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TERMS), hash=False)
     prompts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROMPTS), hash=False)
 
@@ -255,3 +312,12 @@ class FactBank:
 
     def term(self, name: str) -> str:
         return self.terms.get(name, DEFAULT_TERMS[name])
+
+    def called(self, category_id: str) -> str:
+        """The category as a complement: "an LLM", "Generative AI"."""
+        category = self.category(category_id)
+        return category.called or category.name
+
+    def plural(self, category_id: str) -> str:
+        category = self.category(category_id)
+        return category.plural or category.name

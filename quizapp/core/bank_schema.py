@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from .bank import (
     Dimension,
     Document,
     FactBank,
+    Faq,
     Item,
     Method,
     Modality,
@@ -26,8 +28,6 @@ from .bank import (
     Statement,
 )
 from .bank_fields import BankError, FieldChecker
-from .input_checks import excerpt
-from .prompt_templates import template_problems
 
 FORMAT = "quizapp-factbank/1"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,7 +36,7 @@ CLOZE_RE = re.compile(r"\{\{c\d+::.+?\}\}", re.S)
 TOP_LEVEL_KEYS = {
     "format", "slug", "title", "description", "terms", "prompts", "documents", "categories",
     "organizations", "modalities", "methods", "items", "applications", "dimensions",
-    "differences", "similarities", "pros_cons", "statements", "cards",
+    "differences", "similarities", "pros_cons", "statements", "cards", "faqs",
 }
 
 
@@ -47,13 +47,13 @@ class BankValidator(FieldChecker):
             raise BankError([f"{self.filename}: the file must be a YAML mapping with format, slug, title, ..."])
         for key in data:
             if key not in TOP_LEVEL_KEYS:
-                self.error("", f"unknown top-level key '{excerpt(key)}'", data)
+                self.error("", f"unknown top-level key '{key}'", data)
         fmt = data.get("format")
         if fmt != FORMAT:
-            self.error("format", f"must be '{FORMAT}', not {excerpt(fmt)!r}", data)
+            self.error("format", f"must be '{FORMAT}', not {fmt!r}", data)
         slug = self.text(data, "slug", "")
         if slug and not SLUG_RE.match(slug):
-            self.error("slug", f"'{excerpt(slug)}' must be lower-case letters, digits and single '-'", data)
+            self.error("slug", f"'{slug}' must be lower-case letters, digits and single '-'", data)
         title = self.text(data, "title", "")
         description = self.text(data, "description", "", required=False)
 
@@ -68,13 +68,14 @@ class BankValidator(FieldChecker):
         methods = self._methods(data, cat_ids)
         items = self._items(data, cat_ids, {o.id for o in organizations}, {m.id for m in modalities},
                             {m.id for m in methods})
-        applications = self._applications(data, cat_ids)
+        applications = self._applications(data, cat_ids, {m.id for m in modalities})
         dimensions = self._dimensions(data, cat_ids)
-        differences = self._notes(data, "differences")
-        similarities = self._notes(data, "similarities")
+        differences = self._notes(data, "differences", cat_ids)
+        similarities = self._notes(data, "similarities", cat_ids)
         pros_cons = self._pros_cons(data, cat_ids)
         statements = self._statements(data)
         cards = self._cards(data)
+        faqs = self._faqs(data)
         if self.problems:
             raise BankError(self.problems)
         return FactBank(
@@ -82,7 +83,7 @@ class BankValidator(FieldChecker):
             categories=categories, organizations=organizations, modalities=modalities,
             methods=methods, items=items, applications=applications, dimensions=dimensions,
             differences=differences, similarities=similarities, pros_cons=pros_cons,
-            statements=statements, cards=cards, terms=terms, prompts=prompts,
+            statements=statements, cards=cards, faqs=faqs, terms=terms, prompts=prompts,
         )
 
     def _documents(self, data: dict) -> tuple[Document, ...]:
@@ -113,11 +114,17 @@ class BankValidator(FieldChecker):
             if key not in DEFAULT_PROMPTS:
                 continue
             template = self.text(value, key, "prompts")
-            found = template_problems(template, PROMPT_FIELDS[key])
-            for problem in found:
-                self.error("prompts", f"{key} {problem}", value)
-            if not found:
-                prompts[key] = template
+            try:
+                names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+            except ValueError as exc:
+                self.error("prompts", f"{key} is not a valid template: {exc}", value)
+                continue
+            unknown = names - PROMPT_FIELDS[key]
+            if unknown:
+                allowed = ", ".join("{" + n + "}" for n in sorted(PROMPT_FIELDS[key]))
+                self.error("prompts", f"{key} uses unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})",
+                           value)
+            prompts[key] = template
         return prompts
 
     def _categories(self, data: dict) -> tuple[Category, ...]:
@@ -125,21 +132,21 @@ class BankValidator(FieldChecker):
         for where, entry in self.entries(data, "categories"):
             where = self.named(where, entry, "id")
             if self.fields(entry, where, {"id", "name", "parent", "definition", "exclusive_label",
-                                          "application_label", "source"}):
+                                          "application_label", "called", "plural", "source"}):
                 raw.append((where, entry))
         if not raw:
             self.error("categories", "at least two categories are needed for a comparison", data)
         ids = {str(e.get("id")) for _, e in raw}
         parents = {str(e.get("id")): e.get("parent") for _, e in raw}
         has_children = {str(p) for p in parents.values() if p is not None}
-        categories, cyclic = [], self._cyclic(parents)
+        categories = []
         for where, entry in raw:
             cid = self.ident(entry, "id", where)
             parent = self.ref(entry, "parent", where, ids, "category", required=False)
             if parent == cid:
                 self.error(where, "parent must not be the category itself", entry)
-            elif parent is not None and str(entry.get("id")) in cyclic:
-                self.error(where, f"parent '{excerpt(parent)}' makes a cycle of subsets", entry)
+            elif parent is not None and self._cycle(cid, parents):
+                self.error(where, f"parent '{parent}' makes a cycle of subsets", entry)
             name = self.text(entry, "name", where)
             exclusive = self.text(entry, "exclusive_label", where, required=False)
             if cid in has_children and not exclusive:
@@ -152,38 +159,36 @@ class BankValidator(FieldChecker):
                 exclusive_label=exclusive,
                 application_label=self.text(entry, "application_label", where, required=False) or exclusive,
                 source=self.source(entry, where),
+                called=self.text(entry, "called", where, required=False),
+                plural=self.text(entry, "plural", where, required=False),
             ))
         for attribute in ("id", "exclusive_label", "application_label"):
             self.unique([(w, e, getattr(c, attribute)) for (w, e), c in zip(raw, categories, strict=True)], attribute)
         return tuple(categories)
 
     @staticmethod
-    def _cyclic(parents: dict[str, Any]) -> set[str]:
-        """The ids whose chain of parents runs into a cycle. Each id is walked once: linear, where walking
-        every chain from its start would be quadratic in a long chain."""
-        runs_into_cycle: dict[str, bool] = {}
-        for start in parents:
-            path, on_path, current = [], set(), start
-            while current is not None and current not in runs_into_cycle and current not in on_path:
-                path.append(current)
-                on_path.add(current)
-                parent = parents.get(current)
-                current = None if parent is None else str(parent)
-            cyclic = current is not None and (current in on_path or runs_into_cycle[current])
-            runs_into_cycle.update(dict.fromkeys(path, cyclic))
-        return {node for node, cyclic in runs_into_cycle.items() if cyclic}
+    def _cycle(start: str, parents: dict[str, Any]) -> bool:
+        seen = {start}
+        current = parents.get(start)
+        while current is not None:
+            current = str(current)
+            if current in seen:
+                return True
+            seen.add(current)
+            current = parents.get(current)
+        return False
 
     def _organizations(self, data: dict) -> tuple[Organization, ...]:
         raw = [(self.named(w, e, "id"), e) for w, e in self.entries(data, "organizations")]
         raw = [(w, e) for w, e in raw if self.fields(e, w, {"id", "name", "part_of", "source"})]
         ids = {str(e.get("id")) for _, e in raw}
         parents = {str(e.get("id")): e.get("part_of") for _, e in raw}
-        orgs, cyclic = [], self._cyclic(parents)
+        orgs = []
         for where, entry in raw:
             oid = self.ident(entry, "id", where)
             part_of = self.ref(entry, "part_of", where, ids, "organization", required=False)
-            if part_of is not None and str(entry.get("id")) in cyclic:
-                self.error(where, f"part_of '{excerpt(part_of)}' makes a cycle", entry)
+            if part_of is not None and self._cycle(oid, parents):
+                self.error(where, f"part_of '{part_of}' makes a cycle", entry)
             orgs.append(Organization(oid, self.text(entry, "name", where), part_of, self.source(entry, where)))
         self.unique([(w, e, o.id) for (w, e), o in zip(raw, orgs, strict=True)], "id")
         self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs, strict=True)], "name")
@@ -204,14 +209,15 @@ class BankValidator(FieldChecker):
         out = []
         for where, entry in self.entries(data, "methods"):
             where = self.named(where, entry, "id")
-            if not self.fields(entry, where, {"id", "name", "used_by", "description", "source"}):
+            if not self.fields(entry, where, {"id", "name", "used_by", "description", "clue", "source"}):
                 continue
             used_by = self.ref_list(entry, "used_by", where, cat_ids, "category")
             if not used_by:
                 self.error(where, "used_by must name at least one category", entry)
             out.append((where, entry, Method(
                 self.ident(entry, "id", where), self.text(entry, "name", where), used_by,
-                self.text(entry, "description", where, required=False), self.source(entry, where))))
+                self.text(entry, "description", where, required=False), self.source(entry, where),
+                clue=self.text(entry, "clue", where, required=False))))
         self.unique([(w, e, m.id) for w, e, m in out], "id")
         self.unique([(w, e, m.name) for w, e, m in out], "name")
         return tuple(m for _, _, m in out)
@@ -244,37 +250,26 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, i.name.casefold()) for w, e, i in out], "name")
         return tuple(i for _, _, i in out)
 
-    def _applications(self, data: dict, cats: set[str]) -> tuple[Application, ...]:
+    def _applications(self, data: dict, cats: set[str], mods: set[str]) -> tuple[Application, ...]:
         out = []
         for where, entry in self.entries(data, "applications"):
             where = self.named(where, entry)
-            if self.fields(entry, where, {"name", "category", "explanation", "source"}):
+            if self.fields(entry, where, {"name", "category", "explanation", "industry", "scenario", "modality",
+                                          "source"}):
                 out.append((where, entry, Application(
                     self.text(entry, "name", where),
                     self.ref(entry, "category", where, cats, "category", required=True) or "",
                     self.text(entry, "explanation", where, required=False),
-                    self.source(entry, where))))
+                    self.source(entry, where),
+                    industry=self.text(entry, "industry", where, required=False),
+                    scenario=self.text(entry, "scenario", where, required=False),
+                    modality=self.ref_list(entry, "modality", where, mods, "modality"))))
         self.unique([(w, e, a.name.casefold()) for w, e, a in out], "name")
         return tuple(a for _, _, a in out)
 
-    MAX_MISSING_SHOWN = 5
-
-    def _missing_values(self, where: str, entry: Any, sorted_cats: list[str], present: set[str]) -> None:
-        """An error for each of the first few categories without a value, then a count: cost linear in the
-        values given, not in the categories (many dimensions times many categories would be quadratic)."""
-        missing = len(sorted_cats) - len(present.intersection(sorted_cats))
-        shown = 0
-        for cid in sorted_cats:
-            if shown == min(missing, self.MAX_MISSING_SHOWN):
-                break
-            if cid not in present:
-                self.error(where, f"values has no value for category '{cid}'", entry)
-                shown += 1
-        if missing > shown:
-            self.error(where, f"values has no value for {missing - shown} more categories", entry)
 
     def _dimensions(self, data: dict, cats: set[str]) -> tuple[Dimension, ...]:
-        out, sorted_cats = [], sorted(cats)
+        out = []
         for where, entry in self.entries(data, "dimensions"):
             where = self.named(where, entry)
             if not self.fields(entry, where, {"name", "values", "shared", "source"}):
@@ -286,8 +281,9 @@ class BankValidator(FieldChecker):
             else:
                 for key in values:
                     if str(key) not in cats:
-                        self.error(where, f"values has '{excerpt(key)}', which is not a declared category", entry)
-                self._missing_values(where, entry, sorted_cats, {str(k) for k in values})
+                        self.error(where, f"values has '{key}', which is not a declared category", entry)
+                for cid in sorted(cats - {str(k) for k in values}):
+                    self.error(where, f"values has no value for category '{cid}'", entry)
                 clean = {str(k): self.text(values, k, f"{where}: values") for k in values}
             shared = entry.get("shared", False)
             if not isinstance(shared, bool):
@@ -300,14 +296,45 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, d.name.casefold()) for w, e, d in out], "name")
         return tuple(d for _, _, d in out)
 
-    def _notes(self, data: dict, key: str) -> tuple[Note, ...]:
+    def _notes(self, data: dict, key: str, cats: set[str]) -> tuple[Note, ...]:
         out = []
         for where, entry in self.entries(data, key):
             where = self.named(where, entry, "title")
-            if self.fields(entry, where, {"title", "text", "source"}):
-                out.append(Note(self.text(entry, "title", where), self.text(entry, "text", where),
-                                self.source(entry, where)))
+            if not self.fields(entry, where, {"title", "text", "sides", "source"}):
+                continue
+            sides: dict[str, str] = {}
+            raw = entry.get("sides")
+            if raw is not None:
+                if not isinstance(raw, dict):
+                    self.error(where, "sides must map category ids to what the text says of each", entry)
+                else:
+                    for cid in raw:
+                        if str(cid) not in cats:
+                            self.error(where, f"sides has '{cid}', which is not a declared category", entry)
+                    sides = {str(k): self.text(raw, k, f"{where}: sides") for k in raw}
+            out.append(Note(self.text(entry, "title", where), self.text(entry, "text", where),
+                            self.source(entry, where), sides))
         return tuple(out)
+
+    def _faqs(self, data: dict) -> tuple[Faq, ...]:
+        out = []
+        for where, entry in self.entries(data, "faqs"):
+            where = self.named(where, entry, "question")
+            if not self.fields(entry, where, {"question", "answer", "distractors", "explanation", "source"}):
+                continue
+            raw = entry.get("distractors")
+            distractors: list[str] = []
+            if not isinstance(raw, list) or len(raw) < 2:
+                self.error(where, "distractors must list at least two plausible wrong answers", entry)
+            else:
+                distractors = [str(d).strip() for d in raw]
+            answer = self.text(entry, "answer", where)
+            if answer in distractors or len(set(distractors)) != len(distractors):
+                self.error(where, "the answer and the distractors must all differ", entry)
+            out.append((where, entry, Faq(self.text(entry, "question", where), answer, tuple(distractors),
+                                          self.text(entry, "explanation", where), self.source(entry, where))))
+        self.unique([(w, e, f.question.casefold()) for w, e, f in out], "question")
+        return tuple(f for _, _, f in out)
 
     def _pros_cons(self, data: dict, cats: set[str]) -> tuple[ProCon, ...]:
         out = []
@@ -316,7 +343,7 @@ class BankValidator(FieldChecker):
                 continue
             kind = self.text(entry, "kind", where)
             if kind and kind not in ("pro", "con"):
-                self.error(where, f"kind '{excerpt(kind)}' must be 'pro' or 'con'", entry)
+                self.error(where, f"kind '{kind}' must be 'pro' or 'con'", entry)
             out.append(ProCon(self.ref(entry, "category", where, cats, "category", required=True) or "",
                               kind, self.text(entry, "text", where), self.source(entry, where)))
         return tuple(out)
@@ -328,20 +355,20 @@ class BankValidator(FieldChecker):
                 continue
             answer = entry.get("answer")
             if not isinstance(answer, bool):
-                self.error(where, f"answer must be true or false, not {excerpt(answer)!r}", entry)
+                self.error(where, f"answer must be true or false, not {answer!r}", entry)
             out.append((where, entry, Statement(self.text(entry, "text", where), bool(answer),
                                                 self.text(entry, "explanation", where), self.source(entry, where))))
         self.unique([(w, e, s.text.casefold()) for w, e, s in out], "text")
         return tuple(s for _, _, s in out)
 
-    def _cards(self, data: dict[str, Any]) -> tuple[Card, ...]:
-        out: list[Card] = []
+    def _cards(self, data: dict) -> tuple[Card, ...]:
+        out = []
         for where, entry in self.entries(data, "cards"):
             if not self.fields(entry, where, {"front", "back", "topic", "source", "reworded_from"}):
                 continue
             topic = self.text(entry, "topic", where, required=False, default="faq")
             if topic not in CARD_TOPICS:
-                self.error(where, f"topic '{excerpt(topic)}' must be one of: {', '.join(CARD_TOPICS)}", entry)
+                self.error(where, f"topic '{topic}' must be one of: {', '.join(CARD_TOPICS)}", entry)
             front = self.text(entry, "front", where)
             cloze = bool(CLOZE_RE.search(front))  # a cloze note: its gaps are the answers
             out.append(Card(front, self.text(entry, "back", where, required=not cloze), topic,

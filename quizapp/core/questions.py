@@ -9,17 +9,19 @@ from typing import Any
 from .responses.base import InvalidResponse as InvalidResponse  # re-exported: callers catch it from here
 from .responses.registry import grade_stored, right_answer_text
 
-# Every kind the generators produce, in the order the start form lists them.
-KINDS: dict[str, str] = {
-    "classify": "Classify: which category is it in?",
-    "match": "Match applications to technologies",
-    "method": "Method (e.g. training method)",
-    "truefalse": "True or false",
-    "organization": "Organization: who made it?",
-    "modality": "Modality: what does it produce?",
-    "dimension": "Compare on a dimension",
-}
 MATCH_KIND = "match"
+
+
+def __getattr__(name: str) -> Any:
+    """``KINDS`` (every generated kind and its label) lives in the generators' registry.
+
+    Re-exported lazily: the generators import this module, so a plain import would be circular.
+    """
+    if name == "KINDS":
+        from .generators import KINDS
+
+        return KINDS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # The shapes a generated question's answer takes (see quizapp/core/responses/ for their grading).
 RESPONSE_SINGLE = "single"

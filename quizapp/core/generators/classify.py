@@ -1,0 +1,41 @@
+"""Classify: "Which of these models is an LLM?" over four items, exactly one of them in the category.
+
+A two-category bank cannot ask "Which best describes GPT-4?" honestly: one option would be
+ruled out by the subset relation. Contrasting the item with *other items* tests the same fact
+with four real options. Every item is the key once in a pool, so no item is a habit.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..bank import FactBank
+from ..questions import Question
+from .common import Draft, distinct_families, finalize, item_fact, prompt
+from .targets import membership_line, targets
+
+KIND = "classify"
+
+
+def classify(bank: FactBank, rng: random.Random) -> list[Question]:
+    by_target = []
+    for target in targets(bank):
+        inside = [i for i in bank.items if target.fits(bank, i.category)]
+        outside = [i.name for i in bank.items if not target.fits(bank, i.category)]
+        drafts = []
+        for item in inside:
+            text = prompt(bank, KIND, category=target.singular)
+
+            def explain(chosen: list[str], item_name: str = item.name, phrase: str = target.singular) -> str:
+                named = {i.name: i for i in bank.items}
+                wrong = "; ".join(membership_line(bank, named[o]).rstrip(".") for o in chosen)
+                return f"{membership_line(bank, named[item_name])} The others are not {phrase}: {wrong}."
+
+            drafts.append(Draft(
+                prompt=text, key=item.name, candidates=outside, explain=explain,
+                source=bank.cite(item.source), categories=(item.category,),
+                facts=(item_fact(item.name, "category"),), subject=target.singular,
+                compatible=lambda a, b: distinct_families([a, b]),
+                option_fact=lambda name: item_fact(name, "category")))
+        by_target.append(drafts)
+    return finalize(KIND, [d for drafts in by_target for d in drafts], rng)

@@ -1,0 +1,127 @@
+"""Match: 4-5 rows to at least three different right-hand choices, from many-valued relations.
+
+Relations: item → organization, item → kind of content, item → method, application → industry.
+Rows never echo their own answer (Stable Diffusion → Diffusion), never come from one family
+(Dall-E 2 and Dall-E 3), and right-hand choices are never related to each other (DeepMind and
+Google). Each right-hand choice is used once where the relation has enough values; the list
+holds one unused choice more when there is one, so the last row is not given away.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..bank import FactBank
+from ..questions import Question
+from .common import distinct_families, echoes, item_fact, prompt, sources
+
+KIND = "match"
+ROWS = (4, 5)
+MIN_CHOICES = 3
+PER_RELATION = 6  # match questions per relation in a pool
+
+
+@dataclass(frozen=True)
+class Row:
+    left: str
+    right: str
+    fact: str
+    source: str
+    why: str
+
+
+def _relations(bank: FactBank) -> dict[str, list[Row]]:
+    rel: dict[str, list[Row]] = {"match_organization": [], "match_modality": [], "match_method": [],
+                                 "match_industry": []}
+    for item in bank.items:
+        if item.organization:
+            org = bank.organization(item.organization).name
+            rel["match_organization"].append(Row(item.name, org, item_fact(item.name, "organization"),
+                                                 bank.cite(item.source_for("organization")),
+                                                 f"{item.name} is {org}'s"))
+        if len(item.modality) == 1:
+            mod = bank.modality(item.modality[0]).name
+            rel["match_modality"].append(Row(item.name, mod, item_fact(item.name, "modality"),
+                                             bank.cite(item.source_for("modality")),
+                                             f"{item.name} produces {mod.lower()}"))
+        if item.method:
+            meth = bank.method(item.method).name
+            rel["match_method"].append(Row(item.name, meth, item_fact(item.name, "method"),
+                                           bank.cite(item.source_for("method")), f"{item.name} is built on {meth}"))
+    for app in bank.applications:
+        if app.industry:
+            rel["match_industry"].append(Row(app.name, app.industry, f"app:{app.name}:industry", bank.cite(app.source),
+                                             f"{app.name}: {app.industry}"))
+    return {k: [r for r in rows if not echoes(r.left, r.right)] for k, rows in rel.items()}
+
+
+def _build(rng: random.Random, rows: list[Row], related: Callable[[str, str], bool]) -> list[Row] | None:
+    by_right: dict[str, list[Row]] = {}
+    for r in rows:
+        by_right.setdefault(r.right, []).append(r)
+    rights = list(by_right)
+    rng.shuffle(rights)
+    labels: list[str] = []
+    for right in rights:
+        if all(not related(right, other) for other in labels):
+            labels.append(right)
+    if len(labels) < MIN_CHOICES:
+        return None
+    size = rng.choice(ROWS)
+    chosen: list[Row] = []
+    use = labels[:size]
+    extra = [lab for lab in labels if lab not in use]
+    cycle = list(use)
+    while len(chosen) < size and cycle:
+        label = cycle[len(chosen) % len(cycle)]
+        options = [r for r in by_right[label]
+                   if r not in chosen and distinct_families([*(c.left for c in chosen), r.left])]
+        if not options:
+            cycle.remove(label)
+            continue
+        chosen.append(rng.choice(options))
+    if len(chosen) < ROWS[0] or len({r.right for r in chosen}) < MIN_CHOICES:
+        return None
+    return chosen + ([Row("", extra[0], "", "", "")] if extra else [])
+
+
+def match(bank: FactBank, rng: random.Random) -> list[Question]:
+    orgs = {o.name: o.id for o in bank.organizations}
+
+    def related(a: str, b: str) -> bool:
+        return a in orgs and b in orgs and bank.org_related(orgs[a], orgs[b])
+
+    out: list[Question] = []
+    for key, rows in _relations(bank).items():
+        seen: set[frozenset[str]] = set()
+        for _ in range(PER_RELATION * 4):
+            if len([q for q in out if q.prompt == prompt(bank, key)]) >= PER_RELATION:
+                break
+            built = _build(rng, rows, related)
+            if built is None:
+                break
+            real = [r for r in built if r.left]
+            if any(echoes(r.left, other.right) for r in real for other in built):
+                continue  # a row that echoes any choice ("creating" / "Content Creation") is a cue
+            signature = frozenset(r.left for r in real)
+            if signature in seen:
+                continue
+            seen.add(signature)
+            options = sorted({r.right for r in built})
+            rng.shuffle(options)
+            out.append(Question(
+                kind=KIND, prompt=prompt(bank, key), options=tuple(options),
+                pairs=tuple((r.left, r.right) for r in real),
+                explanation="; ".join(r.why for r in real) + ".", source=sources(r.source for r in real),
+                categories=tuple(sorted({c for r in real for c in _categories(bank, r.left)})),
+                facts=tuple(r.fact for r in real)))
+    return out
+
+
+def _categories(bank: FactBank, left: str) -> list[str]:
+    for item in bank.items:
+        if item.name == left:
+            return [item.category]
+    return [a.category for a in bank.applications if a.name == left]

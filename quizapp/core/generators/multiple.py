@@ -1,0 +1,114 @@
+"""Multiple answer: "select all that apply", over items and over applications.
+
+"Which of these models are LLMs?" (every LLM must be ticked) and "Which of these applications
+need more than an LLM?" are scored with partial credit: right options share +1 and wrong ones
+share −1, floored at 0, so ticking every box scores 0. Every question has one to three right
+options out of five, at least two wrong ones, and each target is asked equally often.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..bank import FactBank
+from ..questions import Question
+from .common import distinct_families, echoes, item_fact, lower_first, prompt, sources
+from .targets import membership_line, targets
+
+KIND = "multiple"
+OPTIONS = 5
+MAX_RIGHT = 3
+PER_TARGET = 6
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    fact: str
+    source: str
+    line: str  # why it is or is not in the target
+
+
+def _questions(rng: random.Random, text: str, inside: Sequence[Entry], outside: Sequence[Entry],
+               category: str, count: int) -> list[Question]:
+    out: list[Question] = []
+    if len(inside) < 1 or len(outside) < OPTIONS - MAX_RIGHT:
+        return out
+    for _ in range(count * 4):
+        if len(out) >= count:
+            break
+        right = rng.randint(1, min(MAX_RIGHT, len(inside), OPTIONS - 2))
+        keys = _sample_distinct(rng, inside, right, [])
+        wrong = _sample_distinct(rng, outside, OPTIONS - right, keys)
+        if keys is None or wrong is None:
+            continue
+        at = set(rng.sample(range(OPTIONS), right))
+        rest = iter(wrong)
+        given = iter(keys)
+        options = [next(given) if i in at else next(rest) for i in range(OPTIONS)]
+        names = tuple(o.name for o in options)
+        if any(echoes(text, n) for n in names) or _length_gives_away(names, {k.name for k in keys}):
+            continue
+        answers = tuple(sorted(names.index(k.name) for k in keys))
+        explanation = (f"Right: {' '.join(k.line for k in keys)} "
+                       f"Not right: {' '.join(w.line for w in wrong)}")
+        out.append(Question(kind=KIND, prompt=text, options=names, answers=answers, explanation=explanation,
+                            source=sources(o.source for o in options), categories=(category,),
+                            facts=tuple(o.fact for o in options)))
+    return out
+
+
+def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
+                     already: Sequence[Entry] | None) -> list[Entry] | None:
+    if already is None:
+        return None
+    pool = list(entries)
+    rng.shuffle(pool)
+    chosen: list[Entry] = []
+    for e in pool:
+        if len(chosen) == count:
+            break
+        if distinct_families([*(c.name for c in chosen), *(a.name for a in already), e.name]):
+            chosen.append(e)
+    return chosen if len(chosen) == count else None
+
+
+def multiple(bank: FactBank, rng: random.Random) -> list[Question]:
+    out: list[Question] = []
+    for target in targets(bank):
+        entries = {i.name: Entry(i.name, item_fact(i.name, "category"), bank.cite(i.source), membership_line(bank, i))
+                   for i in bank.items}
+        inside = [entries[i.name] for i in bank.items if target.fits(bank, i.category)]
+        outside = [entries[i.name] for i in bank.items if not target.fits(bank, i.category)]
+        out += _questions(rng, prompt(bank, "multiple_items", category=target.plural), inside, outside,
+                          target.category, PER_TARGET)
+
+    def label_of(cid: str) -> str:
+        return bank.category(cid).application_label
+
+    used = sorted({a.category for a in bank.applications}, key=[c.id for c in bank.categories].index)
+    if len(used) >= 2:
+        for cid in used:
+            label = label_of(cid)
+            entries = {a.name: Entry(a.name, f"app:{a.name}:category", bank.cite(a.source),
+                                     f"{a.name}: {lower_first(label_of(a.category))}.") for a in bank.applications}
+            inside = [entries[a.name] for a in bank.applications if a.category == cid]
+            outside = [entries[a.name] for a in bank.applications if a.category != cid]
+            out += _questions(rng, prompt(bank, "multiple_applications", label=lower_first(label)), inside, outside,
+                              cid, PER_TARGET)
+    return out
+
+
+
+
+def _length_gives_away(names: Sequence[str], keys: set[str]) -> bool:
+    """True when the right options are exactly the longest (or the shortest) ones."""
+    by_length = sorted(names, key=len)
+    k = len(keys)
+    shortest, longest = by_length[:k], by_length[-k:]
+    tie_short = len(by_length[k - 1]) == len(by_length[k]) if k < len(names) else False
+    tie_long = len(by_length[-k]) == len(by_length[-k - 1]) if k < len(names) else False
+    return set(shortest) == keys or set(longest) == keys or (
+        tie_short and keys & set(shortest)) == keys or (tie_long and keys & set(longest)) == keys

@@ -1,0 +1,98 @@
+"""Odd one out: three items share an organization (or a kind of content); which one does not?
+
+Templates are symmetric, so that an item is the odd one as often as it is one of the three: for
+every pair of groups A and B, "three of A, one of B" and "three of B, one of A" are asked
+equally often. Groups must be unrelated (DeepMind's BigGAN is never odd among Google's models)
+and the three never come from one family (Dall-E, Dall-E 2, Dall-E 3).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+from collections.abc import Callable
+
+from ..bank import FactBank, Item
+from ..questions import Question
+from .common import OPTIONS, Positions, distinct_families, item_fact, join, prompt
+from .modality import single_modality
+
+KIND = "oddoneout"
+
+
+def _groups(items: list[Item], key: Callable[[Item], str | None]) -> dict[str, list[Item]]:
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        value = key(item)
+        if value:
+            groups.setdefault(value, []).append(item)
+    return {k: g for k, g in groups.items() if len({i.name for i in g}) >= 3}
+
+
+def _ask(bank: FactBank, rng: random.Random, template: str, attribute: str, groups: dict[str, list[Item]],
+         say: Callable[[list[str], str], str], related: Callable[[str, str], bool]) -> list[Question]:
+    out: list[Question] = []
+    positions = Positions(rng)
+    ranks = Counter[int]()  # how many of the three are shorter than the odd one, so far
+    for a, b in itertools.permutations(sorted(groups), 2):
+        if related(a, b):
+            continue
+        odd_ones = list(groups[b])
+        rng.shuffle(odd_ones)
+        for odd in odd_ones:  # every item of B is the odd one once: no item is keyed more than another
+            three = _three(rng, groups[a], odd, ranks)
+            if three is None:
+                continue
+            ranks[sum(1 for t in three if len(t.name) < len(odd.name))] += 1
+            at = positions.next(OPTIONS)
+            names = [t.name for t in three]
+            rng.shuffle(names)
+            options = (*names[:at], odd.name, *names[at:])
+            out.append(Question(
+                kind=KIND, prompt=prompt(bank, template), options=options, answer=at,
+                explanation=f"{say(names, a)}; {say([odd.name], b)}.",
+                source=bank.cite(odd.source_for(attribute)),
+                categories=tuple(sorted({i.category for i in (*three, odd)})),
+                facts=tuple(item_fact(n, attribute) for n in options)))
+    return out
+
+
+def _three(rng: random.Random, group: list[Item], odd: Item, ranks: Counter[int]) -> list[Item] | None:
+    """Three items of the group, none of the odd one's family or length, with the odd one's length
+    rank (how many of them are shorter) the least used so far, so it stands out by length no more
+    often than chance."""
+    pool = [i for i in group if len(i.name) != len(odd.name) and distinct_families([i.name, odd.name])]
+    shorter = [i for i in pool if len(i.name) < len(odd.name)]
+    longer = [i for i in pool if len(i.name) > len(odd.name)]
+    floor = min(ranks[r] for r in range(OPTIONS))
+    for rank in sorted(range(OPTIONS), key=lambda r: (ranks[r], rng.random())):
+        if ranks[rank] > floor + 1:
+            return None  # only a rank that is used too often already would fit: skip this one
+        for _ in range(6):
+            rng.shuffle(shorter)
+            rng.shuffle(longer)
+            three = _distinct(shorter, rank) + _distinct(longer, 3 - rank)
+            if len(three) == 3 and distinct_families([t.name for t in three]):
+                return three
+    return None
+
+
+def _distinct(items: list[Item], count: int) -> list[Item]:
+    chosen: list[Item] = []
+    for item in items:
+        if len(chosen) < count and distinct_families([*(c.name for c in chosen), item.name]):
+            chosen.append(item)
+    return chosen
+
+
+def oddoneout(bank: FactBank, rng: random.Random) -> list[Question]:
+    by_org = _groups(list(bank.items), lambda i: i.organization)
+    out = _ask(bank, rng, "oddoneout_organization", "organization", by_org,
+               lambda names, o: f"{join(names)} {'come' if len(names) > 1 else 'comes'} from "
+                                f"{bank.organization(o).name}", bank.org_related)
+    by_mod = _groups(single_modality(bank), lambda i: i.modality[0])
+    out += _ask(bank, rng, "oddoneout_modality", "modality", by_mod,
+                lambda names, m: f"{join(names)} {'produce' if len(names) > 1 else 'produces'} "
+                                 f"{bank.modality(m).name.lower()}", lambda a, b: False)
+    return out

@@ -1,0 +1,47 @@
+"""Scenario: a situation from the documents' applications and industries; which item fits the job.
+
+"A law firm wants first drafts of contracts summarised. Which of these models fits the job?"
+The key produces the kind of content the application needs; the wrong answers produce none of
+it. Items that produce several kinds are left out, and no option echoes the scenario's words.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..bank import FactBank
+from ..questions import Question
+from .common import Draft, distinct_families, finalize, item_fact, join, prompt
+from .modality import single_modality
+
+KIND = "scenario"
+
+
+def scenario(bank: FactBank, rng: random.Random) -> list[Question]:
+    items = single_modality(bank)
+    produces = {i.name: i.modality[0] for i in items}
+    by_need: dict[tuple[str, ...], list[Draft]] = {}
+    for app in bank.applications:
+        if not app.scenario or not app.modality:
+            continue
+        fit = [i.name for i in items if produces[i.name] in app.modality]
+        unfit = [i.name for i in items if produces[i.name] not in app.modality]
+        if not fit:
+            continue
+        needs = join([bank.modality(m).name.lower() for m in app.modality], "or")
+        for key in rng.sample(fit, 1):
+
+            def explain(chosen: list[str], key: str = key, needs: str = needs, why: str = app.explanation) -> str:
+                wrong = "; ".join(f"{o} produces {bank.modality(produces[o]).name.lower()}" for o in chosen)
+                return f"The job needs {needs}, and {key} produces it. {why} Not the others: {wrong}.".replace(
+                    "  ", " ")
+
+            by_need.setdefault(app.modality, []).append(Draft(
+                prompt=prompt(bank, KIND, scenario=app.scenario), key=key, candidates=unfit, explain=explain,
+                source=bank.cite(app.source), categories=(app.category,),
+                facts=(f"app:{app.name}:category", item_fact(key, "modality")), subject=app.scenario,
+                compatible=lambda a, b: distinct_families([a, b])))
+    # Each need is asked equally often, so that no item is the key more often than it is wrong.
+    groups = [g for g in by_need.values() if g]
+    size = min((len(g) for g in groups), default=0)
+    return finalize(KIND, [d for g in groups for d in rng.sample(g, size)], rng)
