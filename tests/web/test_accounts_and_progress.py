@@ -118,3 +118,13 @@ def test_home_page_has_the_ways_in(client: FlaskClient):
         assert link in html
     assert client.get("/cards/").status_code == 200
     assert "LLMs vs Generative AI" in html
+
+
+def test_welcome_and_log_in_messages_read_as_plain_sentences(client: FlaskClient, auth):
+    finish_quiz(client, kinds=["classify"], length=5)
+    welcome = client.get(auth.register("ada", display_name="Alice L.").location).get_data(as_text=True)
+    assert "What you did as a guest is kept: 1 quiz." in welcome
+    assert "quiz(zes)" not in welcome and "flashcard(s)" not in welcome and "in progress" not in welcome
+    auth.logout()
+    logged_in = client.get(auth.login("ada").location).get_data(as_text=True)
+    assert "Logged in as Alice L." in logged_in and "Alice L.." not in logged_in
