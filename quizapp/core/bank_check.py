@@ -15,6 +15,7 @@ from typing import Any
 from .bank import FactBank
 from .bank_loader import BankError, load_bank_text
 from .imported import ImportedQuestion, ParseResult
+from .responses.registry import imported_type
 
 FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken": "Moodle Aiken", "csv": "CSV",
            "moodlexml": "Moodle XML"}
@@ -108,8 +109,8 @@ class BankCheck:
         return text
 
     def type_counts(self) -> Counter[str]:
-        return Counter(q.qtype if q.qtype != "multichoice" or q.single else "multichoice (several answers)"
-                       for q in self.questions)
+        """How many questions of each imported kind ("single", "truefalse", ...; essays by their Moodle type)."""
+        return Counter(found[1] if (found := imported_type(q)) else q.qtype for q in self.questions)
 
     def to_json(self) -> dict[str, Any]:
         """The ``check-bank --format json`` shape: questions as read, warnings, errors."""
