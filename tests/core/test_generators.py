@@ -322,3 +322,19 @@ def test_sources_are_for_people():
     assert " — " in q.source and ".txt" not in q.source
     first = "LLM vs Generative AI: A Comprehensive Comparison — Popular Generative AI Models"
     assert bank.cite(bank.items[0].source) == first
+
+
+@pytest.mark.parametrize("bank_name", sorted(BANKS))
+def test_export_shape_of_every_kind(bank_name: str):
+    """export-quiz --format json: a list of indices for multiple answer, pairs for match, facts for all."""
+    for kind, questions in pool(bank_name, 0).items():
+        q = questions[0]
+        data = q.to_dict()
+        assert data["kind"] == kind and isinstance(data["facts"], list) and data["facts"]
+        if q.response == "multiple":
+            assert data["answer"] == list(q.answers) and all(isinstance(i, int) for i in data["answer"])
+        elif q.response == "matching":
+            assert data["pairs"] == [[left, right] for left, right in q.pairs] and "answer" not in data
+        else:
+            assert isinstance(data["answer"], int)
+        assert Question.from_dict(data) == q

@@ -39,7 +39,7 @@ def right_answer_form(data: dict) -> dict:
 
 def test_start_page_lists_banks_kinds_and_lengths(client: FlaskClient):
     html = client.get("/quiz/").get_data(as_text=True)
-    assert "LLMs vs Generative AI" in html and "Match applications to technologies" in html
+    assert "LLMs vs Generative AI" in html and "Match models and applications to their makers" in html
     assert 'name="length"' in html and "After each question" in html
 
 

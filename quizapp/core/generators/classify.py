@@ -2,7 +2,9 @@
 
 A two-category bank cannot ask "Which best describes GPT-4?" honestly: one option would be
 ruled out by the subset relation. Contrasting the item with *other items* tests the same fact
-with four real options. Every item is the key once in a pool, so no item is a habit.
+with four real options. Every item is the key once in a pool, so no item is a habit. A question
+declares the key's category as the fact it tests (a membership statement about the same item
+is never in the same quiz); the wrong options are only contrasted, so one-kind quizzes stay long.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ def classify(bank: FactBank, rng: random.Random) -> list[Question]:
                 prompt=text, key=item.name, candidates=outside, explain=explain,
                 source=bank.cite(item.source), categories=(item.category,),
                 facts=(item_fact(item.name, "category"),), subject=target.singular,
-                compatible=lambda a, b: distinct_families([a, b]),
-                option_fact=lambda name: item_fact(name, "category")))
+                compatible=lambda a, b: distinct_families([a, b])))
         by_target.append(drafts)
     return finalize(KIND, [d for drafts in by_target for d in drafts], rng)

@@ -42,8 +42,7 @@ def modality(bank: FactBank, rng: random.Random) -> list[Question]:
                 prompt=prompt(bank, KIND, modality=name), key=item.name, candidates=unfit, explain=explain,
                 source=bank.cite(item.source_for("modality")), categories=(item.category,),
                 facts=(item_fact(item.name, "modality"),), subject=name,
-                compatible=lambda a, b: distinct_families([a, b]),
-                option_fact=lambda o: item_fact(o, "modality")))
+                compatible=lambda a, b: distinct_families([a, b])))
         if drafts:
             groups.append(drafts)
     size = min((len(g) for g in groups), default=0)

@@ -54,7 +54,7 @@ def _ask(bank: FactBank, rng: random.Random, template: str, attribute: str, grou
                 explanation=f"{say(names, a)}; {say([odd.name], b)}.",
                 source=bank.cite(odd.source_for(attribute)),
                 categories=tuple(sorted({i.category for i in (*three, odd)})),
-                facts=tuple(item_fact(n, attribute) for n in options)))
+                facts=(item_fact(odd.name, attribute),)))
     return out
 
 
