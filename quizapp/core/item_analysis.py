@@ -307,8 +307,8 @@ def item_statistics(
         if len(item.x) > 1:
             _analyse_item(item)
 
-    analysed = [item for item in items.values() if item.cov_total is not None]
-    weight_sum = math.fsum(math.sqrt(item.cov_total) for item in analysed if item.cov_total >= 0)
+    covariances = [item.cov_total for item in items.values() if item.cov_total is not None]
+    weight_sum = math.fsum(math.sqrt(cov) for cov in covariances if cov >= 0)
     results: list[ItemStats] = []
     for item in items.values():
         negcovar = item.cov_total is not None and item.cov_total < 0
@@ -349,7 +349,7 @@ def _normalise(response: Any) -> Any:
     return response
 
 
-def option_counts(responses: Iterable[Any]) -> Counter:
+def option_counts(responses: Iterable[Any]) -> Counter[Any]:
     """How many responses chose each option. Lists (and nested lists) become tuples, sets frozensets and dicts
     sorted tuples of items, so multi-part answers can be counted; ``None`` (no answer) is counted like any
     other value -- drop it first if unanswered attempts should not show."""

@@ -21,6 +21,7 @@ from ..core.formats.gift import GiftWriteError, write_gift
 from ..core.formats.moodle_xml_writer import MoodleXmlWriteError, write_moodle_xml
 from ..core.formats.qti import QtiWriteError, write_qti_package
 from ..core.generators import generate_quiz
+from ..core.imported import ImportedQuestion
 from ..core.quiz_export import quiz_to_gift, quiz_to_json
 from ..extensions import db
 from ..models import SHARED, Assignment, Bank, BankUpload, utcnow
@@ -158,7 +159,7 @@ def bank(slug: str) -> str:
     row = bank_or_404(slug)
     if row.is_factbank:
         sample = generate_quiz(fact_bank(row), count=10, seed=EXPORT_SEED)
-        questions = []
+        questions: tuple[ImportedQuestion, ...] = ()
     else:
         sample, questions = [], imported_questions(row)
     return render_template("instructor/bank.html", bank=row, questions=questions, sample=sample,

@@ -12,7 +12,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 MIGRATION_LOCK_KEY = 0x717569_7a617070  # "quizapp": the advisory lock that serialises migrations
 

@@ -24,9 +24,10 @@ def index() -> str:
     mine = current_owner().filter(QuizAttempt)
     attempts = list(db.session.execute(
         select(QuizAttempt).where(mine).order_by(QuizAttempt.started_at.desc()).limit(HISTORY_LIMIT)).scalars())
-    finished = sorted((a for a in attempts if a.finished_at), key=lambda a: a.finished_at)
+    finished = sorted(((a.finished_at, a.percent) for a in attempts if a.finished_at is not None),
+                      key=lambda pair: pair[0])
     # The SVG is built by core.charts, which escapes every label it embeds.
-    points = [(a.finished_at.strftime("%d %b %H:%M"), a.percent) for a in finished]
+    points = [(done.strftime("%d %b %H:%M"), percent) for done, percent in finished]
     chart = Markup(score_chart_svg(points, "Score per finished quiz, oldest first"))  # noqa: S704
     answered = db.session.execute(
         select(AttemptQuestion.kind, AttemptQuestion.data, Answer.score, Bank.slug)

@@ -131,7 +131,8 @@ def _shortanswer(q: ImportedQuestion, fmt: str, general: str) -> str:
 
 
 def _numerical(q: ImportedQuestion, fmt: str, general: str) -> str:
-    lines, other = [], []
+    lines: list[str] = []
+    other: list[str] = []
     for a in q.answers:
         if a.text == "*" and a.tolerance is None and a.fraction == 0 and not other:
             other.append(f"~#{_part(a.feedback, fmt, fmt)}")  # feedback for any other answer
