@@ -334,3 +334,17 @@ def test_interleaving_keeps_subjects_apart_while_it_can(subjects: list[str], lea
     for i, (a, b) in enumerate(zip(order, order[1:], strict=False)):
         if a.subject == b.subject:  # only once every other subject has run out
             assert all(c.subject == a.subject for c in order[i:])
+
+
+def test_deriving_cards_never_scans_the_bank_per_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FactBank finds entries by scanning its tuples; per card that is quadratic in an uploaded bank's size."""
+    bank = BANKS[LLM]
+
+    def scan(*_args: object) -> None:
+        raise AssertionError("a per-card scan of the bank")
+
+    for name in ("category", "organization", "method", "modality", "cite", "ancestors", "is_member", "org_chain",
+                 "methods_of_category"):
+        monkeypatch.setattr(FactBank, name, scan)
+    monkeypatch.setattr(FactBank, "document_map", property(scan))
+    assert derive_cards(bank) == CARDS[LLM]

@@ -26,9 +26,10 @@ from collections.abc import Iterable
 
 from ..bank import Card, FactBank, Note
 from .drafts import Draft, cloze_drafts, plural_of
+from .lookup import Lookup
 from .model import TOPICS, Flashcard, card_id, is_cloze, subject_key
 from .models import model_cards
-from .wording import cite, fits_back, join, lower_article, plural, short_back, upper_first
+from .wording import fits_back, join, lower_article, plural, short_back, upper_first
 
 _TRAILING_ASIDE_RE = re.compile(r"\s*\([^()]*\)\s*$")
 
@@ -42,8 +43,9 @@ def topic_titles(bank: FactBank) -> dict[str, str]:
 
 def derive_cards(bank: FactBank) -> list[Flashcard]:
     """All flashcards of a bank, in TOPICS order and bank order within a topic; ids are unique."""
-    drafts = [*model_cards(bank), *_application_cards(bank), *_method_cards(bank),
-              *_comparison_cards(bank), *_faq_cards(bank), *_hand_cards(bank)]
+    lk = Lookup(bank)
+    drafts = [*model_cards(lk), *_application_cards(lk), *_method_cards(lk),
+              *_comparison_cards(lk), *_faq_cards(lk), *_hand_cards(lk)]
     order = {topic: index for index, topic in enumerate(TOPICS)}
     drafts.sort(key=lambda draft: order[draft.topic])  # stable: bank order within a topic
     cards: list[Flashcard] = []
@@ -76,29 +78,31 @@ def cards_by_topic(cards: Iterable[Flashcard]) -> dict[str, list[Flashcard]]:
 
 
 # -- applications, methods ------------------------------------------------------------
-def _application_cards(bank: FactBank) -> list[Draft]:
+def _application_cards(lk: Lookup) -> list[Draft]:
+    bank = lk.bank
     term = bank.term("application")
     drafts = []
     for app in bank.applications:
         # "An LLM (language is all it needs)" -> "An LLM": the reason that follows says the rest.
-        verdict = _TRAILING_ASIDE_RE.sub("", bank.category(app.category).application_label).rstrip(".")
+        verdict = _TRAILING_ASIDE_RE.sub("", lk.category(app.category).application_label).rstrip(".")
         reason = short_back(app.explanation)
         back = f"{verdict}: {reason}" if reason and fits_back(f"{verdict}: {reason}") else f"{verdict}: {app.name}."
         drafts.append(Draft("app", app.name, "applications", f'Which technology does the {term} "{app.name}" need?',
-                             back, cite(bank, app.source), app.name))
+                             back, lk.cite(app.source), app.name))
     return drafts
 
 
-def _method_cards(bank: FactBank) -> list[Draft]:
+def _method_cards(lk: Lookup) -> list[Draft]:
+    bank = lk.bank
     term = bank.term("method")
     drafts = []
     for method in bank.methods:
-        using = {c.id for c in bank.categories if method.id in bank.methods_of_category(c.id)}
+        using = {c.id for c in bank.categories if method.id in lk.methods_of_category(c.id)}
         users = [plural_of(c) for c in bank.categories if c.id in using]
         others = [plural_of(c) for c in bank.categories if c.id not in using]
         short = method.name.split(" (")[0]
         back = f"{short}: {join(users)}" + (f", not {join(others)}." if others else ".")
-        source = cite(bank, method.source)
+        source = lk.cite(method.source)
         drafts.append(Draft("method", method.id, "methods", f"Who uses the {term} {method.name}?", back, source,
                              method.id))
         description = short_back(method.description)
@@ -109,11 +113,12 @@ def _method_cards(bank: FactBank) -> list[Draft]:
 
 
 # -- the comparison: dimensions, definitions, differences, similarities ---------------
-def _comparison_cards(bank: FactBank) -> list[Draft]:
+def _comparison_cards(lk: Lookup) -> list[Draft]:
+    bank = lk.bank
     drafts: list[Draft] = []
     for dim in bank.dimensions:
         categories = [c for c in bank.categories if c.id in dim.values]
-        source = cite(bank, dim.source)
+        source = lk.cite(dim.source)
         if dim.shared:
             value = short_back(dim.values[categories[0].id])
             if value:
@@ -135,20 +140,21 @@ def _comparison_cards(bank: FactBank) -> list[Draft]:
         definition = short_back(category.definition) if category.definition else None
         if definition:
             drafts.append(Draft("def", category.id, "dimensions", f'What is meant by "{category.name}"?', definition,
-                                 cite(bank, category.source), category.id))
+                                 lk.cite(category.source), category.id))
     for note in bank.differences:
-        drafts.extend(_difference_cards(bank, note))
+        drafts.extend(_difference_cards(lk, note))
     for note in bank.similarities:
         text = short_back(note.text)
         if text:
             drafts.append(Draft("sim", note.title, "dimensions", f'What do they have in common in "{note.title}"?',
-                                 text, cite(bank, note.source), note.title))
+                                 text, lk.cite(note.source), note.title))
     return drafts
 
 
-def _difference_cards(bank: FactBank, note: Note) -> list[Draft]:
+def _difference_cards(lk: Lookup, note: Note) -> list[Draft]:
+    bank = lk.bank
     """A difference as one card, or, when the bank splits it into ``sides``, one card per category's side."""
-    source = cite(bank, note.source)
+    source = lk.cite(note.source)
     sides: dict[str, str] = getattr(note, "sides", {}) or {}
     drafts: list[Draft] = []
     for category in (c for c in bank.categories if c.id in sides):
@@ -166,24 +172,26 @@ def _difference_cards(bank: FactBank, note: Note) -> list[Draft]:
 
 
 # -- statements, FAQs, hand-written cards ---------------------------------------------
-def _faq_cards(bank: FactBank) -> list[Draft]:
+def _faq_cards(lk: Lookup) -> list[Draft]:
+    bank = lk.bank
     """The bank's FAQs (question and short answer), unless a hand-written card asks the same question."""
     written = {" ".join(c.front.split()).casefold() for c in bank.cards}
     drafts = []
     for faq in getattr(bank, "faqs", ()):
         answer = short_back(faq.answer)
         if answer and " ".join(faq.question.split()).casefold() not in written:
-            drafts.append(Draft("card", faq.question, "faq", faq.question, answer, cite(bank, faq.source),
+            drafts.append(Draft("card", faq.question, "faq", faq.question, answer, lk.cite(faq.source),
                                  faq.question))
     return drafts
 
 
-def _hand_cards(bank: FactBank) -> list[Draft]:
+def _hand_cards(lk: Lookup) -> list[Draft]:
+    bank = lk.bank
     drafts: list[Draft] = []
     for card in bank.cards:
         topic = card.topic if card.topic in TOPICS else "faq"
         key = _hand_key(card)
-        source = cite(bank, card.source)
+        source = lk.cite(card.source)
         if is_cloze(card.front):
             drafts.extend(cloze_drafts("cloze", f"card:{key}", topic, card.front, source, key))
         else:

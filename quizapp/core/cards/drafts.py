@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..bank import Category, FactBank, Source
+from ..bank import Category, FactBank
 from .model import cloze_front, cloze_numbers, cloze_text
-from .wording import cite, plural, with_article
+from .wording import plural, with_article
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,3 @@ def subset_pair(bank: FactBank) -> Category | None:
         return None
     inner = [c for c in bank.categories if c.parent is not None]
     return inner[0] if len(inner) == 1 else None
-
-
-def join_sources(bank: FactBank, sources: list[Source]) -> str:
-    return "; ".join(dict.fromkeys(cite(bank, s) for s in sources))

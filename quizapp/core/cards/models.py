@@ -20,19 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..bank import FactBank, Item
-from .drafts import Draft, called, cloze_drafts, join_sources, plural_of, subset_pair
+from .drafts import Draft, called, cloze_drafts, plural_of, subset_pair
+from .lookup import Lookup
 from .subjects import Subject, subjects
-from .wording import category_line, cite, echoes, join, lower_article, lower_first, plural, singular, upper_first
+from .wording import echoes, join, lower_article, lower_first, plural, singular, upper_first
 
 MAX_CLOZE_GROUP = 6
 
 
-def model_cards(bank: FactBank) -> list[Draft]:
-    all_subjects = subjects(bank)
-    drafts = [_category_card(bank, s) for s in all_subjects]
+def model_cards(lk: Lookup) -> list[Draft]:
+    all_subjects = subjects(lk.bank)
+    drafts = [_category_card(lk, s) for s in all_subjects]
     for relation in RELATIONS:
-        drafts.extend(_relation_cards(bank, all_subjects, relation))
-    drafts.extend(_name_clozes(bank, all_subjects))
+        drafts.extend(_relation_cards(lk, all_subjects, relation))
+    drafts.extend(_name_clozes(lk, all_subjects))
     return drafts
 
 
@@ -47,19 +48,20 @@ def _category_options(bank: FactBank, parent: str | None = None) -> list[str]:
     return options
 
 
-def _category_card(bank: FactBank, subject: Subject) -> Draft:
-    category = bank.category(subject.first.category)
-    line = lower_article(category_line(bank, category))
+def _category_card(lk: Lookup, subject: Subject) -> Draft:
+    bank = lk.bank
+    category = lk.category(subject.first.category)
+    line = lower_article(lk.category_line(category))
     inner = subset_pair(bank)
     if inner is not None:
         front = (f"Are {subject.name} {plural_of(inner)}?" if subject.is_family
                  else f"Is {subject.name} {called(inner)}?")
-        verdict = "Yes" if bank.is_member(category.id, inner.id) else "No"
+        verdict = "Yes" if lk.is_member(category.id, inner.id) else "No"
         back = f"{verdict}. {subject.each}: {line}."
     else:
         front = f"{'Are' if subject.is_family else 'Is'} {subject.name} {join(_category_options(bank), 'or')}?"
         back = f"{subject.each}: {line}."
-    return Draft("item", subject.key, "models", front, back, cite(bank, subject.first.source), subject.key)
+    return Draft("item", subject.key, "models", front, back, lk.cite(subject.first.source), subject.key)
 
 
 # -- maker, content, method -----------------------------------------------------------
@@ -67,12 +69,12 @@ def _category_card(bank: FactBank, subject: Subject) -> Draft:
 class Relation:
     kind: str  # id kind of the forward card (at most 5 characters); the reverse and cloze cards add "s"
     attribute: str  # Item attribute, for its source
-    value: Callable[[FactBank, Item], tuple[str, ...]]  # the value's ids (empty: none)
-    name: Callable[[FactBank, tuple[str, ...]], str]  # the value for people
+    value: Callable[[Item], tuple[str, ...]]  # the value's ids (empty: none)
+    name: Callable[[Lookup, tuple[str, ...]], str]  # the value for people
     forward: Callable[[FactBank, Subject], str]  # "Which organization developed BigGAN?"
     reverse: Callable[[FactBank, str], str]  # "Which of the deck's models did Google make?"
     cloze: Callable[[FactBank, str, str], str]  # "Of the deck's models, OpenAI made {gaps}."
-    implied: Callable[[FactBank, Item], bool]  # the category says it already
+    implied: Callable[[Lookup, Item], bool]  # the category says it already
 
 
 def _items(bank: FactBank) -> str:
@@ -89,61 +91,57 @@ def _prompt(bank: FactBank, name: str, fallback: str, subject: Subject) -> str:
     return template.format(**values) if wanted <= set(values) else fallback.format(**values)
 
 
-def _org_name(bank: FactBank, org: tuple[str, ...]) -> str:
-    chain = [bank.organization(o).name for o in bank.org_chain(org[0])]
+def _org_name(lk: Lookup, org: tuple[str, ...]) -> str:
+    chain = [lk.organizations[o].name for o in lk.org_chain(org[0])]
     return chain[0] + (f" (part of {', '.join(chain[1:])})" if len(chain) > 1 else "")
-
-
-def _shared_by_category(bank: FactBank, item: Item) -> bool:
-    """True when every item of the category produces this content too (every LLM produces text)."""
-    return all(set(item.modality) <= set(i.modality) for i in bank.items if i.category == item.category)
 
 
 RELATIONS: tuple[Relation, ...] = (
     Relation(
         "org", "organization",
-        value=lambda bank, item: (item.organization,) if item.organization else (),
+        value=lambda item: (item.organization,) if item.organization else (),
         name=_org_name,
         forward=lambda bank, s: _prompt(bank, "organization", "Which {organization_term} developed {item}?", s),
         reverse=lambda bank, value: f"Which of the deck's {_items(bank)} did {value} make?",
         cloze=lambda bank, value, gaps: f"Of the deck's {_items(bank)}, {value} made {gaps}.",
-        implied=lambda bank, item: False,
+        implied=lambda lk, item: False,
     ),
     Relation(
         "mod", "modality",
-        value=lambda bank, item: item.modality,
-        name=lambda bank, ids: upper_first(join([lower_first(bank.modality(m).name) for m in ids])),
+        value=lambda item: item.modality,
+        name=lambda lk, ids: upper_first(join([lower_first(lk.modalities[m].name) for m in ids])),
         forward=lambda bank, s: _prompt(bank, "modality", "What {modality_term} does {item} produce?", s),
         reverse=lambda bank, value: (f"Which of the deck's {_items(bank)} have “{value}” as their "
                                      f"{bank.term('modality')}?"),
         cloze=lambda bank, value, gaps: f"Of the deck's {_items(bank)}, {gaps} have “{value}” as their "
                                         f"{bank.term('modality')}.",
-        implied=_shared_by_category,
+        implied=lambda lk, item: lk.shares_content_with_category(item),
     ),
     Relation(
         "use", "method",
-        value=lambda bank, item: (item.method,) if item.method else (),
-        name=lambda bank, ids: bank.method(ids[0]).name,
+        value=lambda item: (item.method,) if item.method else (),
+        name=lambda lk, ids: lk.methods[ids[0]].name,
         forward=lambda bank, s: f"Which {bank.term('method')} {'do' if s.is_family else 'does'} {s.name} use?",
         reverse=lambda bank, value: f"Which of the deck's {_items(bank)} use the {bank.term('method')} {value}?",
         cloze=lambda bank, value, gaps: f"Of the deck's {_items(bank)}, {gaps} use the {bank.term('method')} {value}.",
-        implied=lambda bank, item: len(bank.methods_of_category(item.category)) == 1,
+        implied=lambda lk, item: len(lk.methods_of_category(item.category)) == 1,
     ),
 )
 
 
-def _relation_cards(bank: FactBank, all_subjects: list[Subject], relation: Relation) -> list[Draft]:
+def _relation_cards(lk: Lookup, all_subjects: list[Subject], relation: Relation) -> list[Draft]:
+    bank = lk.bank
     groups: dict[tuple[str, ...], list[Subject]] = {}
     for subject in all_subjects:
-        value = relation.value(bank, subject.first)
+        value = relation.value(subject.first)
         if value:
             groups.setdefault(value, []).append(subject)
     drafts: list[Draft] = []
     for value, having in groups.items():
-        name = relation.name(bank, value)
-        if all(relation.implied(bank, s.first) for s in having) or any(echoes(s.name, name) for s in having):
+        name = relation.name(lk, value)
+        if all(relation.implied(lk, s.first) for s in having) or any(echoes(s.name, name) for s in having):
             continue  # the category's fact, or a name that gives the value away (MusicGen: music)
-        source = join_sources(bank, [s.first.source_for(relation.attribute) for s in having])
+        source = lk.cite_all([s.first.source_for(relation.attribute) for s in having])
         key = "\x00".join(value)
         if len(having) == 1:
             subject = having[0]
@@ -162,25 +160,25 @@ def _relation_cards(bank: FactBank, all_subjects: list[Subject], relation: Relat
 
 
 # -- name -----------------------------------------------------------------------------
-def _description(bank: FactBank, subject: Subject) -> tuple[tuple[object, ...], str]:
+def _description(lk: Lookup, subject: Subject) -> tuple[tuple[object, ...], str]:
     """What singles a subject out without its name, as (comparable facts, words after "is"/"are")."""
-    item = subject.first
-    category = bank.category(item.category)
+    bank, item = lk.bank, subject.first
+    category = lk.category(item.category)
     inner = subset_pair(bank)
     if inner is None:
         noun = category.name
     else:
-        noun = inner.name if bank.is_member(category.id, inner.id) else bank.term("item")
+        noun = inner.name if lk.is_member(category.id, inner.id) else bank.term("item")
     if subject.is_family:
         noun = plural(noun)
     owner = ""
-    if item.organization and not echoes(subject.name, bank.organization(item.organization).name):
-        owner = f"{bank.organization(item.organization).name}'s"
+    if item.organization and not echoes(subject.name, lk.organizations[item.organization].name):
+        owner = f"{lk.organizations[item.organization].name}'s"
     method = ""
-    if item.method and not echoes(subject.name, bank.method(item.method).name) \
-            and len(bank.methods_of_category(category.id)) > 1:
-        method = singular(bank.method(item.method).name)
-    content = join([lower_first(bank.modality(m).name) for m in item.modality])
+    if item.method and not echoes(subject.name, lk.methods[item.method].name) \
+            and len(lk.methods_of_category(category.id)) > 1:
+        method = singular(lk.methods[item.method].name)
+    content = join([lower_first(lk.modalities[m].name) for m in item.modality])
     words = " ".join(w for w in (owner, method, noun) if w)
     if not owner and not subject.is_family:
         words = f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
@@ -188,9 +186,9 @@ def _description(bank: FactBank, subject: Subject) -> tuple[tuple[object, ...], 
     return (owner, method, noun.casefold().rstrip("s"), content, item.category), text
 
 
-def _name_clozes(bank: FactBank, all_subjects: list[Subject]) -> list[Draft]:
+def _name_clozes(lk: Lookup, all_subjects: list[Subject]) -> list[Draft]:
     """ "{{c1::BigGAN}} is DeepMind's GAN model for images", for subjects whose description is theirs alone."""
-    described = [(s, *_description(bank, s)) for s in all_subjects]
+    described = [(s, *_description(lk, s)) for s in all_subjects]
     counts: dict[tuple[object, ...], int] = {}
     for _, facts, _ in described:
         counts[facts] = counts.get(facts, 0) + 1
@@ -200,5 +198,5 @@ def _name_clozes(bank: FactBank, all_subjects: list[Subject]) -> list[Draft]:
             continue  # not distinctive: several subjects, or only a category and a content kind
         markup = f"{{{{c1::{subject.short_name}}}}} {subject.verb} {text}."
         drafts.extend(cloze_drafts("cloze", f"name:{subject.key}", "models", upper_first(markup),
-                                   cite(bank, subject.first.source), subject.key))
+                                   lk.cite(subject.first.source), subject.key))
     return drafts

@@ -38,16 +38,10 @@ def short_back(text: str) -> str | None:
 
 
 def cite(bank: FactBank, source: Source) -> str:
-    """A citation for learners: "<document title> — <section>", never a file name or an editor's note.
+    """A citation for learners: "<document title> — <section>" (see :meth:`.lookup.Lookup.cite`)."""
+    from .lookup import Lookup
 
-    A fact the documents do not state (a "Well known: ..." note) is cited as general knowledge;
-    the note itself is for the bank's editors.
-    """
-    if source.file is None:
-        return "General knowledge (not from the bank's documents)"
-    document = bank.document_map.get(source.file)
-    title = document.title if document else "The bank's documents"
-    return f"{title} — {source.section}" if source.section else title
+    return Lookup(bank).cite(source)
 
 
 def join(names: list[str], conjunction: str = "and") -> str:
@@ -127,20 +121,13 @@ def echoes(name: str, other: str) -> bool:
 
 
 def category_line(bank: FactBank, category: Category) -> str:
-    """What membership in a category means, subset relation included.
+    """What membership in a category means, subset relation included (see :meth:`.lookup.Lookup.category_line`)."""
+    from .lookup import Lookup
 
-    The exclusive label usually says it ("An LLM (and so also Generative AI)"); when it
-    names none of the ancestors (e.g. a leaf whose label defaulted to its name), the
-    ancestors are spelled out so a card never suggests an LLM is not Generative AI.
-    """
-    label = category.exclusive_label
-    ancestors = [bank.category(a).name for a in bank.ancestors(category.id)]
-    if ancestors and not _mentions_any(label, ancestors, own=category.name):
-        label = f"{label}, and so also {join(ancestors)}"
-    return label
+    return Lookup(bank).category_line(category)
 
 
-def _mentions_any(label: str, names: list[str], own: str) -> bool:
+def mentions_any(label: str, names: list[str], own: str) -> bool:
     """True when the label names one of ``names`` by a distinctive word ("NoSQL" for "NoSQL database").
 
     Words the category's own name shares ("database") do not count.
