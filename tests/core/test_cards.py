@@ -348,3 +348,15 @@ def test_deriving_cards_never_scans_the_bank_per_card(monkeypatch: pytest.Monkey
         monkeypatch.setattr(FactBank, name, scan)
     monkeypatch.setattr(FactBank, "document_map", property(scan))
     assert derive_cards(bank) == CARDS[LLM]
+
+
+def test_faqs_become_cards_when_no_hand_written_card_asks_them() -> None:
+    data = load_yaml(DEFAULT_BANK)
+    assert data.get("faqs"), "the default bank's FAQs"
+    before = fronts(CARDS[LLM])
+    data["cards"] = [c for c in data["cards"] if c.get("topic") != "faq"]
+    after = fronts(derive_cards(reload(data)))
+    for faq in data["faqs"]:
+        card = after[faq["question"]]
+        assert card.id == before[faq["question"]].id and card.topic == "faq"  # the same card, schedules kept
+        assert card.back == " ".join(faq["answer"].split())

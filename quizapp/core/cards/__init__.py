@@ -4,6 +4,7 @@
 * :mod:`.derive`: the cards of a bank, one fact a card;
 * :mod:`.subjects`: models, with families of versions asked about once;
 * :mod:`.order`: the interleaved, per-learner order of new cards;
+* :mod:`.lookup`: the bank's entries by id, so deriving stays linear;
 * :mod:`.wording`: English helpers, back-length rules and citations for people.
 """
 
