@@ -196,7 +196,7 @@ def _name_clozes(lk: Lookup, all_subjects: list[Subject]) -> list[Draft]:
     for subject, facts, text in described:
         if counts[facts] > 1 or not (facts[0] or facts[1]):
             continue  # not distinctive: several subjects, or only a category and a content kind
-        markup = f"{{{{c1::{subject.short_name}}}}} {subject.verb} {text}."
-        drafts.extend(cloze_drafts("cloze", f"name:{subject.key}", "models", upper_first(markup),
+        markup = f"{{{{c1::{upper_first(subject.short_name)}}}}} {subject.verb} {text}."
+        drafts.extend(cloze_drafts("cloze", f"name:{subject.key}", "models", markup,
                                    lk.cite(subject.first.source), subject.key))
     return drafts
