@@ -62,9 +62,13 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def _platform_origins() -> list[str]:
-    urls = db.session.execute(select(LtiPlatform.auth_login_url)).scalars()
-    return sorted({origin for origin in map(_origin, urls) if origin})
+def _platform_origins(extra: str | None = None) -> list[str]:
+    """Origins that may frame quizapp's LTI notice pages: the registered platforms', and ``extra``."""
+    rows = db.session.execute(select(LtiPlatform.issuer, LtiPlatform.auth_login_url).filter_by(enabled=True)).all()
+    origins = {_origin(url) for row in rows for url in row}
+    if extra:
+        origins.add(_origin(extra))
+    return sorted(origin for origin in origins if origin)
 
 
 def _csp(frame_ancestors: list[str] | None = None, form_action: str | None = None) -> str:
@@ -144,8 +148,12 @@ def login() -> Any:
     if request.headers.get("Sec-Fetch-Dest") == "iframe" and not request.values.get("lti1p3_new_window"):
         params = {k: v for k, v in request.values.items() if k in (
             "iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")}
+        # The page that framed this login (Canvas serves courses from the school's own domain, not the
+        # issuer's): trusted when the login names a registered platform. The page holds one button, no data.
+        known = tool.find_platform(request.values["iss"], request.values.get("client_id")) is not None
+        framer = request.referrer if known else None
         return (render_template("lti/new_window.html", params={**params, "lti1p3_new_window": "1"}), 200,
-                {"Content-Security-Policy": _csp(_platform_origins())})
+                {"Content-Security-Policy": _csp(_platform_origins(framer))})
     try:
         return tool.oidc_login(FlaskRequest()).redirect(url_for("lti.launch", _external=True))
     except (OIDCException, LtiException) as exc:

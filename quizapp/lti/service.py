@@ -132,7 +132,7 @@ class ResourceLaunch:
     link: LtiResourceLink
 
 
-def resource_launch(claims: Mapping[str, Any]) -> ResourceLaunch:
+def resource_launch(claims: Mapping[str, Any], retry: bool = True) -> ResourceLaunch:
     """Record a resource link launch: the user, the course, the link's assignment and where its scores go."""
     platform = platform_of(claims)
     user = user_for(claims)
@@ -165,7 +165,9 @@ def resource_launch(claims: Mapping[str, Any]) -> ResourceLaunch:
         db.session.add(LtiGradeTarget(resource_link_id=link.id, user_id=user.id, sub=sub))
     try:
         db.session.commit()
-    except IntegrityError:  # a concurrent first launch of the same link recorded it first
+    except IntegrityError:  # a concurrent first launch of the same link recorded it first: read theirs
         db.session.rollback()
-        return resource_launch(claims)
+        if not retry:
+            raise
+        return resource_launch(claims, retry=False)
     return ResourceLaunch(user, link.assignment, link)

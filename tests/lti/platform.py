@@ -94,6 +94,7 @@ class Gradebook:
     fail_with: int | None = None  # answer every score POST with this status (recording nothing)
     pair_first_two: bool = False  # hold the 1st score POST until a 2nd arrives: proves two senders at once
     second: threading.Event = field(default_factory=threading.Event)
+    paired: bool = False  # the 2nd score POST arrived while the 1st was still held
     token_requests: int = 0
 
 
@@ -119,7 +120,7 @@ class Scores(AssignmentsGradesService):
             book.held.set()
             book.release.wait(30)
         if book.pair_first_two and count == 1:
-            book.second.wait(60)
+            book.paired = book.second.wait(60)
         elif book.pair_first_two and count == 2:
             book.second.set()
         return status

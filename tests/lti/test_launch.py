@@ -210,10 +210,12 @@ def test_in_an_lms_frame_the_login_offers_a_new_window_framable_by_the_platform_
                                                                                       registered: TestPlatform):
     client = app.test_client()
     url = registered.login_initiation("resource", "learner-1")
-    framed = client.get(url, headers={"Sec-Fetch-Dest": "iframe"})
+    framed = client.get(url, headers={"Sec-Fetch-Dest": "iframe", "Referer": "https://school.lms.example/course/1"})
     page = framed.get_data(as_text=True)
     assert framed.status_code == 200 and 'target="_blank"' in page and 'name="lti1p3_new_window"' in page
-    assert f"frame-ancestors {registered.base}" in framed.headers["Content-Security-Policy"]
+    policy = framed.headers["Content-Security-Policy"]
+    ancestors = policy.split("frame-ancestors ")[1].split(";")[0].split()
+    assert sorted(ancestors) == sorted([registered.base, "https://school.lms.example"])
     # Every other page keeps refusing to be framed.
     assert "frame-ancestors 'none'" in client.get("/").headers["Content-Security-Policy"]
     new_window = client.get(url + "&lti1p3_new_window=1", headers={"Sec-Fetch-Dest": "document"})
