@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -17,6 +17,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .core.imported import ImportedQuestion
 from .core.questions import Question
 from .extensions import db
+
+if TYPE_CHECKING:  # mypy cannot see through Flask-SQLAlchemy's generated db.Model; it is a subclass of Base
+    from .extensions import Base as Model
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -39,7 +44,7 @@ def check_dummy_password(password: str) -> bool:
     return False
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     # The unique index on the normalised name is what refuses "racea" beside "RACEA" (and two racing
     # registrations). An index, not a constraint, so SQLite adds it without rebuilding the table.
@@ -103,7 +108,7 @@ VISIBILITIES = {PRIVATE: "Private: only I can see, export and assign it",
                 SHARED: "Shared: every instructor can see, export and assign it"}
 
 
-class Bank(db.Model):
+class Bank(Model):
     """A loaded question bank; its source text is kept so the app never needs the file again.
 
     ``format`` is "factbank" (questions are generated) or "gift", "aiken", "csv" (questions as written).
@@ -144,7 +149,7 @@ class Bank(db.Model):
         return self.owner_id is None or self.visibility == SHARED
 
 
-class BankVersion(db.Model):
+class BankVersion(Model):
     """Every earlier text of a bank, kept when a new version is loaded."""
 
     __tablename__ = "bank_versions"
@@ -157,7 +162,7 @@ class BankVersion(db.Model):
     loaded_at: Mapped[datetime]
 
 
-class BankUpload(db.Model):
+class BankUpload(Model):
     """An uploaded file waiting for its instructor to confirm the import after the preview."""
 
     __tablename__ = "bank_uploads"
@@ -173,7 +178,7 @@ class BankUpload(db.Model):
     visibility: Mapped[str] = mapped_column(String(16), default=PRIVATE, server_default=PRIVATE)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A quiz an instructor sets from a bank, taken through a share code under fixed settings."""
 
     __tablename__ = "assignments"
@@ -201,7 +206,7 @@ class Assignment(db.Model):
         return (self.opens_at is None or now >= self.opens_at) and (self.closes_at is None or now < self.closes_at)
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One run through a quiz, by a user or a guest (identified by a token in their session)."""
 
     __tablename__ = "quiz_attempts"
@@ -242,7 +247,7 @@ class QuizAttempt(db.Model):
         return int((self.finished_at - self.started_at).total_seconds())
 
 
-class AttemptQuestion(db.Model):
+class AttemptQuestion(Model):
     """A question as it was generated when the attempt started, key included (never sent before answering)."""
 
     __tablename__ = "attempt_questions"
@@ -268,7 +273,7 @@ class AttemptQuestion(db.Model):
         return Question.from_dict(self.data)
 
 
-class Answer(db.Model):
+class Answer(Model):
     """At most one answer per question: the unique key makes a replayed answer fail, not count twice."""
 
     __tablename__ = "answers"
@@ -282,7 +287,7 @@ class Answer(db.Model):
     question: Mapped[AttemptQuestion] = relationship(back_populates="answer")
 
 
-class CardState(db.Model):
+class CardState(Model):
     """A learner's FSRS schedule for one flashcard. Times are naive UTC; no row means the card is new."""
 
     __tablename__ = "card_states"
@@ -312,7 +317,7 @@ class CardState(db.Model):
     lapses: Mapped[int] = mapped_column(default=0)
 
 
-class ReviewLog(db.Model):
+class ReviewLog(Model):
     """Every rating, kept for FSRS parameter optimisation; undo deletes the newest one."""
 
     __tablename__ = "review_logs"
@@ -333,7 +338,7 @@ class ReviewLog(db.Model):
     state_after: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A logged-in session (or remember cookie); logging out deletes it, so a copied cookie stops working.
 
     Only a hash of the token is stored: the table leaking does not hand out sessions.
@@ -351,7 +356,7 @@ class UserSession(db.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed log-in (or one whose password is being checked), counted per account and address pair and
     per address to throttle password guessing (quizapp.security)."""
 

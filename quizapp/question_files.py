@@ -24,13 +24,13 @@ from .core.bank_check import read_questions
 from .core.embedded_files import resolve_links
 from .core.imported import EmbeddedFile
 from .extensions import db
-from .models import SHARED, Bank, BankUpload, QuizAttempt, utcnow
+from .models import SHARED, Bank, BankUpload, Model, QuizAttempt, utcnow
 from .owner import current_owner
 
 bp = Blueprint("question_files", __name__)
 
 
-class QuestionFile(db.Model):
+class QuestionFile(Model):
     """One image of a bank, by content."""
 
     __tablename__ = "question_files"
