@@ -19,20 +19,26 @@ sys.path.insert(0, str(REPO))
 
 from quizapp.core.bank_loader import load_bank_file  # noqa: E402
 from quizapp.core.generators import question_pool  # noqa: E402
-from tests.testwise import analyse, by_kind, table  # noqa: E402
+from tests.testwise import analyse, by_kind, strict_habit, table  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("banks", nargs="*", type=Path,
                    default=sorted((REPO / "question_bank").glob("*.yaml")), help="fact bank files")
-    p.add_argument("--seeds", type=int, default=40, help="pools to merge (40)")
+    p.add_argument("--seeds", type=int, default=40, help="seeds' pools to measure (40)")
+    p.add_argument("--strict", action="store_true",
+                   help="also print the stricter 'right most often when offered' habit cue per kind")
     args = p.parse_args(argv)
     for path in args.banks:
         bank = load_bank_file(path)
         pools = by_kind([question_pool(bank, seed) for seed in range(args.seeds)])
         print(f"\n{path.name} ({args.seeds} seeds)")
         print(table([analyse(kind, per_seed) for kind, per_seed in pools.items()]))
+        if args.strict:
+            print("stricter habit cue (right most often when offered), not asserted:")
+            for kind, per_seed in pools.items():
+                print(f"  {kind:<13} {100 * strict_habit(per_seed):6.1f}%")
     return 0
 
 

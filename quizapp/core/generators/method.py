@@ -32,7 +32,7 @@ def method(bank: FactBank, rng: random.Random) -> list[Question]:
 
         def explain(chosen: list[str], m_name: str = m.name, clue: str = clue) -> str:
             others = " ".join(f"{o}: {sentence(names[o].clue or names[o].description)}" for o in chosen)
-            return f"This describes {m_name}. The others are different. {others}"
+            return f"This describes {m_name}. Not the others: {others}"
 
         drafts.append(Draft(prompt=prompt(bank, KIND, clue=sentence(clue)), key=m.name,
                             candidates=[n for n in names if n != m.name], explain=explain,

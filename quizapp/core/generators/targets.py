@@ -47,6 +47,9 @@ def membership_line(bank: FactBank, item: Item) -> str:
     """"GPT-4 is an LLM, and so also Generative AI." """
     ancestors = [bank.called(a) for a in bank.ancestors(item.category)]
     line = f"{item.name} is {bank.called(item.category)}"
+    children = bank.children(item.category)
+    if children:  # "MusicGen is Generative AI but not an LLM"
+        line += f" but not {join([bank.called(c) for c in children], 'or')}"
     if ancestors:
         line += f", and so also {join(ancestors)}"
     return line + "."

@@ -12,7 +12,7 @@ import random
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import balanced_truth, item_fact, prompt, true_false
+from .common import balanced_truth, item_fact, join, prompt, true_false
 from .targets import membership_line, targets
 
 KIND = "truefalse"
@@ -31,7 +31,9 @@ def truefalse(bank: FactBank, rng: random.Random) -> list[Question]:
             truth = target.fits(bank, item.category)
             why = membership_line(bank, item)
             if not truth:
-                why += f" It is not {target.singular}."
+                why += f' So "{item.name} is {target.singular}" is false.'
+            elif target.exclusive:
+                why += f" It is not {join([bank.called(c) for c in bank.children(target.category)], 'or')}."
             membership.append(true_false(
                 KIND, prompt(bank, "membership", item=item.name, category=target.singular), truth,
                 explanation=why, source=bank.cite(item.source), categories=[item.category],
