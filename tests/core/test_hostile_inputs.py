@@ -360,7 +360,8 @@ def categories_chain(size: int) -> str:
 
 
 def dimensions_without_values(size: int) -> str:
-    k = int((size / 80) ** 0.5 * 4)
+    """k categories and k dimensions with no values: k * k missing values, quadratic in the file."""
+    k = size // 120
     cats = [{"id": f"c{i}", "name": f"C{i}", "source": {"note": "n"}} for i in range(k)]
     dims = [{"name": f"D{i}", "values": {}, "source": {"note": "n"}} for i in range(k)]
     return yaml.safe_dump({**MINIMAL, "categories": cats, "dimensions": dims}, sort_keys=False)
