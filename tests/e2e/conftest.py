@@ -48,11 +48,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _quizapp_command() -> list[str]:
-    """The venv's ``quizapp`` script, else the same commands through ``python -m flask --app quizapp``."""
+    """The venv's ``quizapp`` script, else what it runs (``quizapp.cli.main``: its ``run`` is gunicorn, which
+    ``flask --app quizapp run`` is not)."""
     script = Path(sys.executable).parent / "quizapp"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "flask", "--app", "quizapp"]
+    return [sys.executable, "-c", "from quizapp.cli import main; main()"]
 
 
 def _free_port() -> int:
