@@ -56,7 +56,7 @@ REGISTRY: dict[str, Generator] = {g.kind: g for g in (
     Generator("organization", "Organization: who made it?", organization, ("organization",),
               "Which organization developed BigGAN?"),
     Generator("modality", "Modality: what does it produce?", modality, ("modality",),
-              "What kind of content does MuseNet produce?"),
+              "Which of these models produces music?"),
     Generator("dimension", "Compare on a dimension of the summary table", dimension,
               ("dimension", "dimension_statement"),
               'The comparison describes an LLM on "Scope" as: Primarily focused on language and text. (True)'),
