@@ -285,6 +285,28 @@ class Answer(Model):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question: Mapped[AttemptQuestion] = relationship(back_populates="answer")
+    essay_grade: Mapped[EssayGrade | None] = relationship(back_populates="answer", uselist=False)
+
+
+class EssayGrade(Model):
+    """An instructor's mark (0..max_mark, the question's default grade) and comment on an essay answer.
+
+    The answer's score becomes mark / max_mark when it is saved; the learner sees both at once
+    (marks are released when graded). No row means the essay is awaiting grading.
+    """
+
+    __tablename__ = "essay_grades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id"), unique=True)
+    mark: Mapped[float]
+    max_mark: Mapped[float]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    grader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    graded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answer: Mapped[Answer] = relationship(back_populates="essay_grade")
+    grader: Mapped[User | None] = relationship()
 
 
 class CardState(Model):

@@ -26,7 +26,8 @@ from .responses.registry import (
     stored_imported,
 )
 
-__all__ = ["IMPORTED_KINDS", "answer_feedback", "gradable", "grade_stored", "imported_of", "is_imported", "kind_of",
+__all__ = ["IMPORTED_KINDS", "answer_feedback", "assignable_kinds", "gradable", "grade_stored", "imported_of",
+           "is_imported", "kind_of",
            "question_key", "response_text", "right_answer_text", "select_questions", "stored_question"]
 
 
@@ -58,6 +59,14 @@ def gradable(questions: Iterable[ImportedQuestion], kinds: Iterable[str] | None 
     return out
 
 
+def assignable_kinds(questions: Iterable[ImportedQuestion]) -> list[str]:
+    """The imported kinds an assignment may ask for: the gradable questions' kinds, and "description" if the
+    bank has descriptions (they are shown with the questions, see :func:`select_questions`)."""
+    found = [imported_type(q) for q in questions]
+    kinds = sorted({kind for t in found if t is not None and t[0].graded for kind in [t[1]]})
+    return kinds + (["description"] if any(t is not None and not t[0].graded for t in found) else [])
+
+
 def stored_question(question: ImportedQuestion, rng: random.Random, shuffle: bool, source: str) -> dict[str, Any]:
     """The dict kept with an attempt; answers (and matching choices) shuffled when asked."""
     return {
@@ -70,14 +79,59 @@ def stored_question(question: ImportedQuestion, rng: random.Random, shuffle: boo
     }
 
 
+def _descriptions_wanted(kinds: Iterable[str] | None) -> bool:
+    """Descriptions come with the questions when every kind is asked for, or "description" is."""
+    return not kinds or "description" in set(kinds)
+
+
+def _descriptions_by_question(questions: Sequence[ImportedQuestion], pool: Sequence[ImportedQuestion],
+                              categories: Iterable[str] | None) -> tuple[dict[int, list[ImportedQuestion]],
+                                                                         list[ImportedQuestion]]:
+    """Each description goes with the next question of ``pool`` in file order (by ``id``); the ones after the
+    last are returned apart. A description introduces what follows it, so it travels with that question."""
+    in_pool = {id(q) for q in pool}
+    in_categories = set(categories) if categories else None
+    before: dict[int, list[ImportedQuestion]] = {}
+    waiting: list[ImportedQuestion] = []
+    for question in questions:
+        found = imported_type(question)
+        if found is not None and not found[0].graded:
+            if in_categories is None or question.category in in_categories:
+                waiting.append(question)
+        elif id(question) in in_pool:
+            if waiting:
+                before[id(question)] = waiting
+            waiting = []
+    return before, waiting
+
+
+def _stored_description(question: ImportedQuestion) -> dict[str, Any]:
+    # No rng: a description has nothing to shuffle, and the questions' shuffles must not depend on it.
+    return {**stored_imported(question, None, False), "prompt": question.text, "qkey": question_key(question)}
+
+
 def select_questions(questions: Sequence[ImportedQuestion], count: int, seed: int, *, source: str,
                      kinds: Iterable[str] | None = None, categories: Iterable[str] | None = None,
                      shuffle: bool = True) -> list[dict[str, Any]]:
-    """Up to ``count`` questions: a seeded random sample when shuffling, else the first in file order."""
+    """Up to ``count`` questions: a seeded random sample when shuffling, else the first in file order.
+
+    Descriptions (when asked for, see :func:`_descriptions_wanted`) are not questions: each is stored with
+    the question after it under ``"descriptions"`` and shown above it; those after the file's last question
+    go under ``"descriptions_after"`` of that question, if it is chosen.
+    """
     rng = random.Random(seed)
+    kinds = list(kinds) if kinds else None
     pool = gradable(questions, kinds, categories)
     chosen = rng.sample(pool, min(count, len(pool))) if shuffle else pool[:count]
-    return [stored_question(q, rng, shuffle, f"{source}, line {q.line}" if q.line else source) for q in chosen]
+    stored = [stored_question(q, rng, shuffle, f"{source}, line {q.line}" if q.line else source) for q in chosen]
+    if _descriptions_wanted(kinds) and pool:
+        before, after = _descriptions_by_question(questions, pool, categories)
+        for question, data in zip(chosen, stored, strict=True):
+            if id(question) in before:
+                data["descriptions"] = [_stored_description(d) for d in before[id(question)]]
+            if after and question is pool[-1]:
+                data["descriptions_after"] = [_stored_description(d) for d in after]
+    return stored
 
 
 def is_imported(data: dict[str, Any]) -> bool:

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from ..banks import fact_bank, imported_questions
 from ..core.generators import available_kinds
-from ..core.imported_quiz import IMPORTED_KINDS, gradable, kind_of
+from ..core.imported_quiz import IMPORTED_KINDS, assignable_kinds, gradable
 from ..core.questions import KINDS
 from ..extensions import db
 from ..models import Assignment, Bank, QuizAttempt, utcnow
@@ -29,8 +29,9 @@ def _kind_and_category_choices(bank: Bank) -> tuple[list[SelectChoice], list[Sel
         facts = fact_bank(bank)
         return ([SelectChoice(k, KINDS[k]) for k in available_kinds(facts)],
                 [SelectChoice(c.id, c.name) for c in facts.categories])
-    questions = gradable(imported_questions(bank))
-    kinds = sorted({kind_of(q) for q in questions})
+    every = imported_questions(bank)
+    questions = gradable(every)
+    kinds = assignable_kinds(every)  # descriptions show with the questions when none or "description" is ticked
     categories = sorted({q.category for q in questions if q.category})
     return ([SelectChoice(k, IMPORTED_KINDS[k]) for k in kinds], [SelectChoice(c, c) for c in categories])
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from ..core.csv_safety import safe_row
 from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics, option_counts
-from ..core.responses.registry import response_text
+from ..core.responses.registry import manually_graded, response_text
 from ..extensions import db
-from ..models import Assignment, AttemptQuestion, QuizAttempt
+from ..models import Answer, Assignment, AttemptQuestion, QuizAttempt
 
 
 @dataclass
@@ -28,6 +28,7 @@ class LearnerRow:
     last: float | None = None
     last_seconds: int | None = None
     finished: int = 0
+    awaiting: int = 0  # essay answers of finished attempts not graded yet (their scores are provisional)
 
 
 @dataclass
@@ -50,8 +51,14 @@ def _attempts(assignment: Assignment) -> list[QuizAttempt]:
     return list(db.session.execute(
         select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id)
         .options(selectinload(QuizAttempt.user),
-                 selectinload(QuizAttempt.questions).selectinload(AttemptQuestion.answer))
+                 selectinload(QuizAttempt.questions).selectinload(AttemptQuestion.answer)
+                 .selectinload(Answer.essay_grade))
         .order_by(QuizAttempt.started_at)).scalars())
+
+
+def _awaiting(target: AttemptQuestion) -> bool:
+    """An essay answer without a mark yet: provisional in the gradebook, left out of the item analysis."""
+    return target.answer is not None and target.answer.essay_grade is None and manually_graded(target.data)
 
 
 def gradebook(assignment: Assignment) -> list[LearnerRow]:
@@ -67,6 +74,7 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
             row.finished += 1
             row.best = attempt.percent if row.best is None else max(row.best, attempt.percent)
             row.last, row.last_seconds = attempt.percent, attempt.seconds_taken
+            row.awaiting += sum(1 for t in attempt.questions if _awaiting(t))
     return sorted(rows.values(), key=lambda r: r.name.casefold())
 
 
@@ -74,12 +82,13 @@ def gradebook_csv(assignment: Assignment) -> str:
     """The gradebook as CSV; names a spreadsheet would run as formulas are neutralised (core.csv_safety)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["display name", "username", "attempts", "finished", "best %", "last %", "last time (s)"])
+    writer.writerow(["display name", "username", "attempts", "finished", "best %", "last %", "last time (s)",
+                     "essays awaiting grading"])
     for row in gradebook(assignment):
         writer.writerow(safe_row([row.name, row.username, row.attempts, row.finished,
                                   "" if row.best is None else f"{row.best:.1f}",
                                   "" if row.last is None else f"{row.last:.1f}",
-                                  "" if row.last_seconds is None else row.last_seconds]))
+                                  "" if row.last_seconds is None else row.last_seconds, row.awaiting]))
     return out.getvalue()
 
 
@@ -93,6 +102,8 @@ def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
             continue
         per_question: dict[str, float] = {}
         for target in attempt.questions:
+            if _awaiting(target):  # an ungraded essay has no facility yet
+                continue
             key = question_key(target.data)
             prompts.setdefault(key, (target.data["prompt"], target.kind))
             per_question[key] = target.answer.score if target.answer else 0.0

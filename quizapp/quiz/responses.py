@@ -13,10 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectChoice, SelectField, StringField, SubmitField, ValidationError
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import InputRequired, Length
 
 from ..core.responses.choice import ChoiceKey
+from ..core.responses.description import DescriptionKey
+from ..core.responses.essay import MAX_ESSAY_LENGTH, EssayKey
 from ..core.responses.matching import MatchKey
 from ..core.responses.numeric import NumericKey, parse_number
 from ..core.responses.registry import RESPONSE_TYPES, key_of, response_name
@@ -87,6 +98,31 @@ def _numeric_read(form: FlaskForm, key: NumericKey) -> float:
     return parse_number(form.choice.data)
 
 
+def _one_newline(text: str | None) -> str | None:
+    """Browsers send a textarea's line breaks as CRLF; count each as one character, as the learner sees it."""
+    return text.replace("\r\n", "\n") if text else text
+
+
+def _essay_fields(form: type[FlaskForm], key: EssayKey) -> None:
+    form.choice = TextAreaField("Your answer", default=key.response_template, filters=[_one_newline],
+                                render_kw={"maxlength": MAX_ESSAY_LENGTH, "rows": 12}, validators=[
+        InputRequired("Write your answer."),
+        Length(max=MAX_ESSAY_LENGTH, message=f"Your answer is too long: keep it within {MAX_ESSAY_LENGTH:,} "
+                                             "characters.")])
+
+
+def _essay_read(form: FlaskForm, key: EssayKey) -> str:
+    return str(form.choice.data).rstrip()
+
+
+def _description_fields(form: type[FlaskForm], key: DescriptionKey) -> None:
+    """A description is shown with the question after it and never posted on its own."""
+
+
+def _description_read(form: FlaskForm, key: DescriptionKey) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ResponseForm:
     """How the shell asks for and shows one response type."""
@@ -102,6 +138,8 @@ RESPONSE_FORMS: dict[str, ResponseForm] = {
     "matching": ResponseForm(_matching_fields, _matching_read, "quiz/responses/matching.html"),
     "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html"),
     "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html"),
+    "essay": ResponseForm(_essay_fields, _essay_read, "quiz/responses/essay.html"),
+    "description": ResponseForm(_description_fields, _description_read, "quiz/responses/description.html"),
 }
 if set(RESPONSE_FORMS) != set(RESPONSE_TYPES):
     raise RuntimeError(f"response types without a form: {sorted(set(RESPONSE_TYPES) - set(RESPONSE_FORMS))}")

@@ -65,10 +65,10 @@ def test_every_stored_question_names_its_response_type():
     assert [response_name(d) for d in (SINGLE, MULTIPLE, MATCH, TRUE_FALSE, SEVERAL, SHORT, NUMBER)] == \
         ["single", "multiple", "matching", "single", "multiple", "text", "numeric"]
     assert all("response" in d for d in (SINGLE, TRUE_FALSE, SHORT))
-    assert set(RESPONSE_TYPES) == {"single", "multiple", "matching", "text", "numeric"}
+    assert set(RESPONSE_TYPES) == {"single", "multiple", "matching", "text", "numeric", "essay", "description"}
     assert all(response_type(name).name == name for name in RESPONSE_TYPES)
     with pytest.raises(InvalidResponse):
-        response_type("essay")
+        response_type("cloze")
 
 
 def test_single_choice_scores_its_key_and_refuses_other_shapes():
@@ -171,20 +171,22 @@ def test_old_shape_stored_questions_are_still_read():
     assert response_text(old_tf, False) == "False" and grade_stored(old_tf, False) == 1.0
     assert response_text(old_tf, True) == "True" and answer_feedback(old_tf, True) == ["no"]
     essay = {"kind": "essay", "imported": imported(qtype="essay").to_dict()}
+    assert response_name(essay) == "essay"  # essays are a response type since issue 12 §2
     with pytest.raises(InvalidResponse):
-        response_name(essay)
+        response_name({"kind": "calculated", "imported": imported(qtype="calculated").to_dict()})
 
 
 def test_imported_kinds_come_from_the_response_types():
-    assert set(IMPORTED_KINDS) == {"single", "multiple", "truefalse", "shortanswer", "matching", "numerical"}
+    assert set(IMPORTED_KINDS) == {"single", "multiple", "truefalse", "shortanswer", "matching", "numerical", "essay",
+                                   "description"}
     questions = [imported(), imported(single=False), imported(qtype="essay"), imported(qtype="description"),
                  imported(qtype="numerical", category="c")]
-    assert gradable(questions) == [questions[0], questions[1], questions[4]]
+    assert gradable(questions) == [questions[0], questions[1], questions[2], questions[4]]
     assert gradable(questions, kinds=["multiple"]) == [questions[1]]
     assert gradable(questions, categories=["c"]) == [questions[4]]
-    assert imported_type(questions[2]) is None
-    with pytest.raises(InvalidResponse):
-        kind_of(questions[3])
+    assert imported_type(questions[3]) is not None and not imported_type(questions[3])[0].graded
+    assert kind_of(questions[3]) == "description"
+    assert imported_type(imported(qtype="calculated")) is None
 
 
 def test_shuffling_follows_the_seed_and_the_question_s_own_setting():

@@ -1,4 +1,5 @@
-"""Response types: the shapes an answer takes (single choice, multiple choice, matching, short text, numeric).
+"""Response types: the shapes an answer takes (single and multiple choice, matching, short text, numeric, essay;
+and the description, shown but not answered).
 
 One module per type owns its grading, its response and right answer in words, its per-answer
 feedback and its export to GIFT and JSON; ``registry`` lists them, the way Moodle lists its

@@ -32,6 +32,7 @@ class ResponseType(ABC, Generic[Key]):
     name: ClassVar[str]  # "single", also the stored dict's "response" and the template partial's name
     label: ClassVar[str]
     graded: ClassVar[bool] = True  # a "description" is shown but not graded
+    manually_graded: ClassVar[bool] = False  # an "essay" is marked by an instructor after the attempt
     # The kinds an instructor can choose for imported questions of this type (kind -> label).
     imported_kinds: ClassVar[dict[str, str]] = {}
 

@@ -17,13 +17,15 @@ from typing import Any
 
 from ..imported import ImportedQuestion
 from .base import InvalidResponse, ResponseType, StoredData, is_generated
+from .description import DESCRIPTION
+from .essay import ESSAY
 from .matching import MATCHING
 from .multiple import MULTIPLE
 from .numeric import NUMERIC
 from .single import SINGLE
 from .text import TEXT
 
-_TYPES: tuple[ResponseType[Any], ...] = (SINGLE, MULTIPLE, MATCHING, TEXT, NUMERIC)
+_TYPES: tuple[ResponseType[Any], ...] = (SINGLE, MULTIPLE, MATCHING, TEXT, NUMERIC, ESSAY, DESCRIPTION)
 RESPONSE_TYPES: dict[str, ResponseType[Any]] = {t.name: t for t in _TYPES}
 
 # The kinds an instructor can choose among imported questions, with their labels.
@@ -39,7 +41,7 @@ def response_type(name: str) -> ResponseType[Any]:
 
 
 def imported_type(question: ImportedQuestion) -> tuple[ResponseType[Any], str] | None:
-    """The response type answering an imported question and its imported kind; None if none does (essay...)."""
+    """The response type answering an imported question and its imported kind; None if none does."""
     for candidate in _TYPES:
         kind = candidate.imported_kind(question)
         if kind is not None:
@@ -88,6 +90,11 @@ def type_of(data: StoredData) -> ResponseType[Any]:
 def key_of(data: StoredData) -> Any:
     """The stored question read into its type's key (what the form and the template partial show)."""
     return type_of(data).key(data)
+
+
+def manually_graded(data: StoredData) -> bool:
+    """Whether answers to a stored question wait for an instructor's mark (essays)."""
+    return type_of(data).manually_graded
 
 
 def grade_stored(data: StoredData, response: Any) -> float:
