@@ -276,6 +276,8 @@ def test_a_hand_written_cloze_is_one_card_per_gap() -> None:
     acid = [c for c in CARDS["sql-vs-nosql"] if c.is_cloze and c.cloze.startswith("ACID")]
     assert [c.answer for c in acid] == ["Atomicity", "Consistency", "Isolation", "Durability"]
     assert len({c.note for c in acid}) == 1 and len({c.id for c in acid}) == 4
+    # It was the front/back card "What does ACID stand for?": its first gap keeps that card's id.
+    assert acid[0].id == card_id("sql-vs-nosql", "card", "What does ACID stand for?")
     assert acid[1].front == ("ACID, the guarantees of a database transaction, stands for Atomicity, [...], Isolation "
                              "and Durability.")
 

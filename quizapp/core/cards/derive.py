@@ -21,6 +21,7 @@ became which is listed in README.md ("Flashcards").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -63,7 +64,7 @@ def derive_cards(bank: FactBank) -> list[Flashcard]:
             copy += 1
             key = f"{draft.subject}\x00#{copy}"
         seen.add(ident)
-        note = card_id(bank.slug, draft.kind, draft.note_subject) if draft.cloze else ident
+        note = card_id(bank.slug, draft.note_kind, draft.note_subject) if draft.cloze else ident
         cards.append(Flashcard(ident, bank.slug, draft.topic, draft.front, draft.back, draft.source,
                                draft.group, draft.cloze, draft.cloze_number, note))
     return cards
@@ -193,7 +194,11 @@ def _hand_cards(lk: Lookup) -> list[Draft]:
         key = _hand_key(card)
         source = lk.cite(card.source)
         if is_cloze(card.front):
-            drafts.extend(cloze_drafts("cloze", f"card:{key}", topic, card.front, source, key))
+            gaps = cloze_drafts("cloze", f"card:{key}", topic, card.front, source, key)
+            if card.reworded_from and gaps:
+                # A front/back card turned into a cloze: its first gap carries the old card's id and schedules.
+                gaps[0] = dataclasses.replace(gaps[0], kind="card", subject=card.reworded_from)
+            drafts.extend(gaps)
         else:
             drafts.append(Draft("card", key, topic, card.front, card.back, source, key))
     return drafts

@@ -22,6 +22,7 @@ class Draft:
     cloze: str = ""
     cloze_number: int = 0
     note_subject: str = ""  # a cloze card's note: what the note id hashes
+    note_kind: str = ""  # and the note id's kind (the gaps' kind, even when one gap keeps an older card's id)
 
 
 def cloze_drafts(kind: str, subject: str, topic: str, markup: str, source: str, group: str,
@@ -31,7 +32,7 @@ def cloze_drafts(kind: str, subject: str, topic: str, markup: str, source: str, 
     back = cloze_text(markup)
     keys = gap_keys or {}
     return [Draft(kind, f"{subject}\x00{keys.get(number, f'c{number}')}", topic, cloze_front(markup, number), back,
-                  source, group, markup, number, subject) for number in cloze_numbers(markup)]
+                  source, group, markup, number, subject, kind) for number in cloze_numbers(markup)]
 
 
 def called(category: Category) -> str:
