@@ -103,10 +103,15 @@ def _one_newline(text: str | None) -> str | None:
     return text.replace("\r\n", "\n") if text else text
 
 
+def _not_blank(form: FlaskForm, field: Field) -> None:
+    if not (field.data or "").strip():
+        raise ValidationError("Write your answer.")
+
+
 def _essay_fields(form: type[FlaskForm], key: EssayKey) -> None:
     form.choice = TextAreaField("Your answer", default=key.response_template, filters=[_one_newline],
                                 render_kw={"maxlength": MAX_ESSAY_LENGTH, "rows": 12}, validators=[
-        InputRequired("Write your answer."),
+        InputRequired("Write your answer."), _not_blank,
         Length(max=MAX_ESSAY_LENGTH, message=f"Your answer is too long: keep it within {MAX_ESSAY_LENGTH:,} "
                                              "characters.")])
 
