@@ -131,7 +131,7 @@ class FieldChecker:
 
     def named(self, where: str, entry: Any, key: str = "name") -> str:
         if isinstance(entry, dict) and isinstance(entry.get(key), (str, int)):
-            return f"{where} ({entry[key]})"
+            return f"{where} ({excerpt(str(entry[key]), 40)})"
         return where
 
     def unique(self, values: list[tuple[str, Any, str]], what: str) -> None:
