@@ -53,6 +53,10 @@ GIFT = """$CATEGORY: Phone check
 
 ::P3 maker:: Which company made BigGAN, the class-conditional image generator? {=DeepMind ~Meta ~NVIDIA}
 """
+# For the essay-grading pages, where the app has them: one essay, answered and waiting for a mark.
+ESSAY_GIFT = """::E1 why:: Explain in a few sentences why every LLM is also a kind of Generative AI. {}
+"""
+GRADING_ROUTE = "instructor.grade_essay"
 
 
 def visitor(endpoint: str) -> str:
@@ -91,7 +95,9 @@ class Site:
     assignment_code: str
     assignment_attempt_id: int  # the learner's finished attempt at the assignment
     finished_attempt_id: int  # a finished practice quiz with feedback after each question
-    open_attempt_id: int  # a quiz in progress whose first question is a matching one
+    open_attempt_id: int  # a quiz in progress
+    essay_assignment_id: int | None = None  # an assignment with an essay the learner answered (if the app grades)
+    essay_answer_id: int | None = None
     contexts: list[BrowserContext] = field(default_factory=list)
 
     def context(self, who: str) -> BrowserContext:
@@ -116,7 +122,9 @@ def page_url(rule: Rule, site: Site) -> str:
         elif name == "position":
             values[name] = 1
         elif name == "assignment_id":
-            values[name] = site.assignment_id
+            values[name] = site.essay_assignment_id if "answer_id" in rule.arguments else site.assignment_id
+        elif name == "answer_id" and site.essay_answer_id is not None:
+            values[name] = site.essay_answer_id
         elif name == "code":
             values[name] = site.assignment_code
         elif name == "upload_id":
@@ -170,19 +178,62 @@ def answer_until_results(page: Page) -> int:
             labels = form.locator(".options label")
             if labels.count():
                 labels.first.click()
-            form.get_by_role("button", name=re.compile("Submit answer|Save|Next", re.I)).first.click()
+            texts = form.locator("textarea, input[type=text], input[type=number]")
+            for i in range(texts.count()):
+                texts.nth(i).fill("1")
+            with page.expect_navigation():
+                form.get_by_role("button", name=re.compile("Submit answer|Save|Next", re.I)).first.click()
             continue
         onward = page.locator("[data-next]").or_(page.get_by_role("link", name=re.compile(
             "Next question|See your results|Review and submit", re.I))).or_(page.get_by_role(
                 "button", name=re.compile("Submit (the )?quiz|Submit all", re.I)))
-        expect(onward.first).to_be_visible()
-        onward.first.click()
+        if not onward.count():
+            headings = " | ".join(page.locator("h1, h2").all_inner_texts())
+            raise AssertionError(f"answering a quiz: no question and no way on at {page.url} ({headings})")
+        with page.expect_navigation():
+            onward.first.click()
     raise AssertionError(f"never reached the results page; stuck at {page.url}")
+
+
+def _upload(teacher: Page, gift_text: str, import_it: bool) -> str:
+    """Upload a GIFT bank through the form; import it, or leave it waiting on its preview. Returns its slug."""
+    slug = unique_username("ph").replace("_", "-")
+    with tempfile.TemporaryDirectory() as tmp:
+        gift = Path(tmp) / f"{slug}.gift"
+        gift.write_text(gift_text, encoding="utf-8")
+        teacher.goto("/instructor/banks/upload")
+        teacher.get_by_label("Bank file").set_input_files(str(gift))
+        teacher.get_by_label("Short name for links").fill(slug)
+        teacher.get_by_role("button", name="Check the file").click()
+        expect(teacher.get_by_role("button", name="Import")).to_be_visible()
+        if import_it:
+            teacher.get_by_role("button", name="Import").click()
+            expect(teacher.get_by_role("link", name="Create assignment").first).to_be_visible()
+    return slug
+
+
+def _assign(teacher: Page, slug: str, title: str, questions: int) -> tuple[int, str]:
+    """Create an assignment of bank ``slug``; returns its id and share link."""
+    teacher.goto(f"/instructor/banks/{slug}/assign")
+    teacher.get_by_label("Title").fill(title)
+    teacher.get_by_label("Number of questions").fill(str(questions))
+    teacher.get_by_role("button", name="Create assignment").click()
+    expect(teacher).to_have_url(re.compile(r"/instructor/assignments/\d+$"))
+    assignment_id = int(re.search(r"/instructor/assignments/(\d+)$", teacher.url).group(1))
+    return assignment_id, teacher.locator("main a[href*='/a/']").first.get_attribute("href") or ""
+
+
+def _take(learner: Page, share: str) -> int:
+    learner.goto(share)
+    learner.get_by_role("button", name=re.compile(r"Start attempt")).first.click()
+    return answer_until_results(learner)
 
 
 def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     """A learner with a finished quiz, a quiz in progress and a rated flashcard; an instructor with an uploaded
-    bank, a pending upload and an assignment the learner has taken; and a guest."""
+    bank, a pending upload and an assignment the learner has taken (and, where the app grades essays, an essay
+    the learner answered); and a guest."""
+    endpoints = {rule.endpoint for rule in page_rules()}
     contexts = [new_context(browser, base_url) for _ in range(3)]
     learner_ctx, instructor_ctx, guest_ctx = contexts
     learner, teacher = learner_ctx.new_page(), instructor_ctx.new_page()
@@ -201,39 +252,28 @@ def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     env = {**os.environ, "DATABASE_URL": database_url, "QUIZAPP_PASSWORD": PASSWORD, "SECRET_KEY": "e2e"}
     _quizapp(env, "create-user", teacher_name, "--instructor", "--display-name", "Phone Check Teacher")
     _log_in(teacher, teacher_name)
-    with tempfile.TemporaryDirectory() as tmp:
-        gift = Path(tmp) / "phone-check.gift"
-        gift.write_text(GIFT, encoding="utf-8")
-        slugs = []
-        for _ in range(2):  # the first is imported; the second waits on its preview page
-            teacher.goto("/instructor/banks/upload")
-            teacher.get_by_label("Bank file").set_input_files(str(gift))
-            slugs.append(unique_username("ph").replace("_", "-"))
-            teacher.get_by_label("Short name for links").fill(slugs[-1])
-            teacher.get_by_role("button", name="Check the file").click()
-            expect(teacher.get_by_role("button", name="Import")).to_be_visible()
-            if len(slugs) == 1:
-                teacher.get_by_role("button", name="Import").click()
-                expect(teacher.get_by_role("link", name="Create assignment").first).to_be_visible()
+    bank_slug = _upload(teacher, GIFT, import_it=True)
+    _upload(teacher, GIFT, import_it=False)  # waits on its preview page
     upload_id = int(re.search(r"/instructor/uploads/(\d+)", teacher.url).group(1))
-    teacher.goto(f"/instructor/banks/{slugs[0]}/assign")
-    teacher.get_by_label("Title").fill("Phone check: a title long enough to wrap on a small screen")
-    teacher.get_by_label("Number of questions").fill("3")
-    teacher.get_by_role("button", name="Create assignment").click()
-    expect(teacher).to_have_url(re.compile(r"/instructor/assignments/\d+$"))
-    assignment_id = int(re.search(r"/instructor/assignments/(\d+)$", teacher.url).group(1))
-    share = teacher.locator("main a[href*='/a/']").first.get_attribute("href") or ""
+    assignment_id, share = _assign(teacher, bank_slug, "Phone check: a title long enough to wrap on a small screen", 3)
     code = share.rstrip("/").rsplit("/", 1)[-1]
+    assignment_attempt = _take(learner, share)
 
-    learner.goto(share)
-    learner.get_by_role("button", name=re.compile(r"Start attempt")).first.click()
-    assignment_attempt = answer_until_results(learner)
+    essay_assignment_id = essay_answer_id = None
+    if GRADING_ROUTE in endpoints:
+        essay_assignment_id, essay_share = _assign(teacher, _upload(teacher, ESSAY_GIFT, import_it=True),
+                                                   "Phone check: an essay", 1)
+        _take(learner, essay_share)
+        teacher.goto(f"/instructor/assignments/{essay_assignment_id}/grading")
+        link = teacher.locator("main a[href*='/grading/']").first.get_attribute("href") or ""
+        essay_answer_id = int(re.search(r"/grading/(\d+)$", link).group(1))
     learner.close()
     teacher.close()
-    return Site(learner=learner_ctx, instructor=instructor_ctx, guest=guest_ctx, bank_slug=slugs[0],
+    return Site(learner=learner_ctx, instructor=instructor_ctx, guest=guest_ctx, bank_slug=bank_slug,
                 upload_id=upload_id, assignment_id=assignment_id, assignment_code=code,
                 assignment_attempt_id=assignment_attempt, finished_attempt_id=finished,
-                open_attempt_id=open_attempt, contexts=contexts)
+                open_attempt_id=open_attempt, essay_assignment_id=essay_assignment_id,
+                essay_answer_id=essay_answer_id, contexts=contexts)
 
 
 PUBLIC_ARGUMENTS = {"slug", "code"}  # a guest may open these; an attempt of the learner's is a 404 for anyone else
