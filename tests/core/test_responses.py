@@ -146,6 +146,12 @@ def test_short_text_matches_wildcards_case_blind_and_gives_the_best_match_s_feed
         grade_stored(SHORT, 3)
 
 
+def test_short_text_is_case_sensitive_when_the_question_says_so():
+    data = stored(imported(qtype="shortanswer", usecase=True, answers=(Answer("GAN*", 1.0),)))
+    assert grade_stored(data, " GAN  model") == 1.0 and grade_stored(data, "gan") == 0.0
+    assert grade_stored(data, "GAN" + "x" * 600) == 0.0  # past the answer length cap
+
+
 def test_numeric_answers_within_tolerance():
     assert grade_stored(NUMBER, 3.4) == 1.0 and grade_stored(NUMBER, 2.5) == 1.0
     assert grade_stored(NUMBER, 10) == 0.5 and grade_stored(NUMBER, 7) == 0.0
@@ -228,8 +234,9 @@ def test_json_answer_fields_keep_the_documented_shape():
     assert answer_json(NUMBER)["answers"][0]["tolerance"] == 0.5
 
 
+# Where questions are asked, shown and reported (other pages' "kind", e.g. a search hit's, is not a question's).
 SHELL = [REPO / "quizapp" / "quiz", REPO / "quizapp" / "instructor", REPO / "quizapp" / "templating.py",
-         REPO / "templates"]
+         REPO / "templates" / "quiz", REPO / "templates" / "instructor"]
 TYPE_SWITCH = re.compile(r"\b(kind|qtype)\s*(==|!=)|\b(kind|qtype)\s+(not\s+)?in\s*[(\[{]|\bis_match\b|\bis_imported\(")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..imported import Answer, ImportedQuestion, shortanswer_matches
+from ..wildcard import wildcard_match
 from .base import InvalidResponse, ResponseType, StoredData, gift_escape, gift_percent
 from .choice import imported_question
 
@@ -16,6 +17,11 @@ class TextKey:
 
     answers: tuple[Answer, ...]
     text_format: str = "plain"
+    case_sensitive: bool = False  # Moodle's "usecase"
+
+
+def _spaces_collapsed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def answers_of(data: StoredData) -> tuple[Answer, ...]:
@@ -52,14 +58,21 @@ class ShortText(ResponseType[TextKey]):
 
     def key(self, data: StoredData) -> TextKey:
         question = imported_question(data)
-        return TextKey(answers_of(data), question.text_format if question else "plain")
+        if question is None:
+            return TextKey(answers_of(data))
+        return TextKey(question.answers, question.text_format, question.usecase)
 
     def matched(self, key: TextKey, response: Any) -> Answer | None:
         if not isinstance(response, str):
             raise InvalidResponse("expected a text answer")
-        # Moodle's rule (case-folded, ``*`` wildcards) in linear time through quizapp.core.wildcard, which
-        # also never matches an answer past its length cap.
-        return best_match(key.answers, [shortanswer_matches(a.text, response) for a in key.answers])
+        # Moodle's rule (``*`` wildcards, case-folded unless the question says case matters) in linear time
+        # through quizapp.core.wildcard, which also never matches an answer past its length cap.
+        if key.case_sensitive:
+            given = _spaces_collapsed(response)
+            hits = [wildcard_match(_spaces_collapsed(a.text), given) for a in key.answers]
+        else:
+            hits = [shortanswer_matches(a.text, response) for a in key.answers]
+        return best_match(key.answers, hits)
 
     def grade(self, key: TextKey, response: Any) -> float:
         hit = self.matched(key, response)
