@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 import struct
 import zlib
+from csv import DictReader
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -123,6 +125,8 @@ def test_learner_writes_instructor_grades_learner_sees_the_mark(app: Flask):
     assert "Provisional score: 1 essay" in results and "awaiting grading" in results
     assert "<strong>next token</strong>" in results and "<script>alert(1)</script>" not in results
     assert "Full marks: next-token prediction" not in results  # the grader information is for graders only
+    assert "(provisional: awaiting grading)" in learner.get("/progress").get_data(as_text=True)
+    assert "(awaiting grading)" in learner.get(f"/a/{code}").get_data(as_text=True)
 
     page = teacher.get(f"/instructor/assignments/{assignment_id}").get_data(as_text=True)
     assert "Grade essays (1 awaiting)" in page and "provisional: 1 essay awaiting grading" in page
@@ -148,13 +152,14 @@ def test_learner_writes_instructor_grades_learner_sees_the_mark(app: Flask):
     results = learner.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
     assert "Provisional" not in results and "Mark:</strong> 4 out of 5" in results
     assert "Good; say why facts are not checked." in results
+    assert "awaiting grading" not in learner.get("/progress").get_data(as_text=True)
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         assert attempt.score == 1.8 and attempt.percent == 90.0  # 4/5 + 1
 
     csv = teacher.get(f"/instructor/assignments/{assignment_id}/gradebook.csv").get_data(as_text=True)
-    header, row = csv.splitlines()[:2]
-    assert header.endswith("essays awaiting grading") and ",90.0,90.0," in row and row.endswith(",0")
+    (row,) = list(DictReader(io.StringIO(csv)))
+    assert (row["best %"], row["last %"], row["essays awaiting grading"]) == ("90.0", "90.0", "0")
     page = teacher.get(f"/instructor/assignments/{assignment_id}").get_data(as_text=True)
     assert "Grade essays" in page and "awaiting grading" not in page
 
