@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -229,6 +229,7 @@ class QuizAttempt(Model):
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
     deadline: Mapped[datetime | None]  # when a time limit ends the attempt (enforced on the server)
     attempt_number: Mapped[int | None]  # 1, 2, ... per learner in an assignment; None outside assignments
+    purpose: Mapped[str] = mapped_column(String(16), default="quiz", server_default="quiz")  # quiz, practise, retry
 
     bank: Mapped[Bank] = relationship()
     user: Mapped[User | None] = relationship()
@@ -258,6 +259,7 @@ class AttemptQuestion(Model):
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())  # "flag for review"
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="questions")
     answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False)

@@ -30,6 +30,16 @@
     if (card && flip(card)) event.preventDefault();
   });
 
+  // Enter in a matching question's select submits the question, as it does in a text box.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target || target.tagName !== "SELECT") return;
+    var form = target.closest("form[data-question]");
+    if (!form) return;
+    event.preventDefault();
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var key = event.key;
@@ -48,8 +58,13 @@
     }
     var form = document.querySelector("form[data-question]");
     if (form && /^[1-9]$/.test(key)) {
-      var option = form.querySelector('input[type=radio][data-key="' + key + '"]');
-      if (option) { option.checked = true; option.focus(); event.preventDefault(); }
+      // A number chooses a radio option, or ticks and unticks a checkbox, as the hint says.
+      var option = form.querySelector('input[type=radio][data-key="' + key + '"], input[type=checkbox][data-key="' + key + '"]');
+      if (option) {
+        option.checked = option.type === "radio" ? true : !option.checked;
+        option.focus();
+        event.preventDefault();
+      }
       return;
     }
     var next = document.querySelector("[data-next]");

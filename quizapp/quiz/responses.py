@@ -128,6 +128,27 @@ def _description_read(form: FlaskForm, key: DescriptionKey) -> None:
     return None
 
 
+def _fill_single(form: FlaskForm, key: ChoiceKey, response: Any) -> None:
+    form.choice.data = key.form_values[response]
+
+
+def _fill_multiple(form: FlaskForm, key: ChoiceKey, response: Any) -> None:
+    form.choice.data = [key.form_values[i] for i in response]
+
+
+def _fill_matching(form: FlaskForm, key: MatchKey, response: Any) -> None:
+    for i, choice in enumerate(response):
+        form[f"pair_{i}"].data = str(choice)
+
+
+def _fill_typed(form: FlaskForm, key: Any, response: Any) -> None:
+    form.choice.data = response if isinstance(response, str) else f"{response:g}"
+
+
+def _fill_nothing(form: FlaskForm, key: Any, response: Any) -> None:
+    """Nothing to show again."""
+
+
 @dataclass(frozen=True)
 class ResponseForm:
     """How the shell asks for and shows one response type."""
@@ -135,15 +156,16 @@ class ResponseForm:
     fields: Callable[[type[FlaskForm], Any], None]  # add the answer fields to a form class
     read: Callable[[FlaskForm, Any], Any]  # the validated form's response, as the type grades it
     partial: str  # the template with the ``answer`` and ``review`` macros
+    fill: Callable[[FlaskForm, Any, Any], None] = _fill_nothing  # show a recorded response in the form again
 
 
 RESPONSE_FORMS: dict[str, ResponseForm] = {
-    "single": ResponseForm(_single_fields, _single_read, "quiz/responses/single.html"),
-    "multiple": ResponseForm(_multiple_fields, _multiple_read, "quiz/responses/multiple.html"),
-    "matching": ResponseForm(_matching_fields, _matching_read, "quiz/responses/matching.html"),
-    "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html"),
-    "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html"),
-    "essay": ResponseForm(_essay_fields, _essay_read, "quiz/responses/essay.html"),
+    "single": ResponseForm(_single_fields, _single_read, "quiz/responses/single.html", _fill_single),
+    "multiple": ResponseForm(_multiple_fields, _multiple_read, "quiz/responses/multiple.html", _fill_multiple),
+    "matching": ResponseForm(_matching_fields, _matching_read, "quiz/responses/matching.html", _fill_matching),
+    "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html", _fill_typed),
+    "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html", _fill_typed),
+    "essay": ResponseForm(_essay_fields, _essay_read, "quiz/responses/essay.html", _fill_typed),
     "description": ResponseForm(_description_fields, _description_read, "quiz/responses/description.html"),
 }
 if set(RESPONSE_FORMS) != set(RESPONSE_TYPES):
@@ -167,6 +189,13 @@ def answer_form(data: dict[str, Any], formdata: object | None = None) -> FlaskFo
 
     response_form(data).fields(AnswerForm, key_of(data))
     return AnswerForm(formdata=formdata) if formdata is not None else AnswerForm()
+
+
+def filled_form(data: dict[str, Any], response: Any) -> FlaskForm:
+    """The answer form showing a recorded response, to change it before the quiz is submitted."""
+    form = answer_form(data)
+    response_form(data).fill(form, key_of(data), response)
+    return form
 
 
 def response_from(form: FlaskForm, data: dict[str, Any]) -> Any:

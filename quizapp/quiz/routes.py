@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -11,6 +13,7 @@ from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
 from ..core.questions import KINDS
 from ..core.responses.base import InvalidResponse
+from ..core.responses.registry import response_text
 from ..extensions import db
 from ..models import AttemptQuestion, QuizAttempt, utcnow
 from ..owner import current_owner
@@ -20,9 +23,11 @@ from .responses import answer_form, response_from
 from .service import (
     QuizConflict,
     UnknownQuestion,
+    answers_at_the_end,
     answers_revealed,
     close_if_expired,
     current_question,
+    missed_questions,
     question_to_answer,
     record_answer,
     start_attempt,
@@ -83,15 +88,25 @@ def practise() -> Response:
     return redirect(url_for("quiz.question", attempt_id=attempt.id))
 
 
-def _render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm) -> str:
+def _deadline_ms(attempt: QuizAttempt) -> int | None:
+    """The time limit in UTC milliseconds since the epoch, for the page's countdown (the server's is the truth)."""
+    return int(attempt.deadline.replace(tzinfo=UTC).timestamp() * 1000) if attempt.deadline else None
+
+
+def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
+    """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
+    now = utcnow()
     seconds_left = None
     if attempt.deadline is not None:
-        seconds_left = max(0, int((attempt.deadline - utcnow()).total_seconds()))
+        seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
+    action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
     return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
-                           data=target.data, form=form, seconds_left=seconds_left)
+                           data=target.data, form=form, seconds_left=seconds_left, action=action,
+                           deadline_ms=_deadline_ms(attempt), now_ms=int(now.replace(tzinfo=UTC).timestamp() * 1000),
+                           navigable=answers_at_the_end(attempt), changing=changing, submit_form=FlaskForm())
 
 
-def _time_is_up(attempt: QuizAttempt) -> Response | None:
+def time_is_up(attempt: QuizAttempt) -> Response | None:
     if close_if_expired(attempt, utcnow()):
         flash("Time is up: the attempt was submitted with the answers given so far.", "info")
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
@@ -102,13 +117,34 @@ def _time_is_up(attempt: QuizAttempt) -> Response | None:
 def question(attempt_id: int) -> str | Response:
     """The current (first unanswered) question, or the results when all are answered."""
     attempt = owned_attempt(attempt_id)
-    expired = _time_is_up(attempt)
+    expired = time_is_up(attempt)
     if expired is not None:
         return expired
     target = current_question(attempt)
     if target is None or attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    return _render_question(attempt, target, answer_form(target.data))
+    return render_question(attempt, target, answer_form(target.data))
+
+
+def conflict_page(attempt: QuizAttempt, target: AttemptQuestion | None, title: str, message: str,
+                  typed: str | None = None) -> tuple[str, int]:
+    """A 409 that explains what happened, shows the recorded (or the typed) answer and links the way on."""
+    recorded = target.answer.response if target is not None and target.answer is not None else None
+    return render_template("quiz/conflict.html", attempt=attempt, target=target, title=title, message=message,
+                           recorded=recorded, typed=typed, navigable=answers_at_the_end(attempt)), 409
+
+
+def _typed_answer(target: AttemptQuestion | None) -> str | None:
+    """What the learner posted, in words, if it was a valid answer (kept on the time-up page)."""
+    if target is None:
+        return None
+    form = answer_form(target.data, request.form)
+    if not form.validate():
+        return None
+    try:
+        return response_text(target.data, response_from(form, target.data))
+    except InvalidResponse:
+        return None
 
 
 @bp.post("/<int:attempt_id>/answer/<int:position>")
@@ -116,26 +152,46 @@ def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
     attempt = owned_attempt(attempt_id)
     if close_if_expired(attempt, utcnow()):
-        abort(409, description="Time is up: this attempt was submitted with the answers given so far, as its "
-                               "time limit ended or the assignment closed.")
+        target = next((q for q in attempt.questions if q.position == position), None)
+        return conflict_page(attempt, None, "Time is up", "Time is up: this attempt was submitted with the answers "
+                             "given so far, as its time limit ended or the assignment closed. The answer below "
+                             "arrived too late to count.", typed=_typed_answer(target))
     try:
         target = question_to_answer(attempt, position)
     except UnknownQuestion as exc:
         abort(404, description=str(exc))
     except QuizConflict as exc:
-        abort(409, description=str(exc))
+        return _answer_conflict(attempt, position, str(exc))
     form = answer_form(target.data, request.form)
     if not form.validate():
-        return _render_question(attempt, target, form), 400
+        return render_question(attempt, target, form), 400
     try:
         record_answer(attempt, position, response_from(form, target.data))
     except InvalidResponse as exc:
         abort(400, description=str(exc))
     except QuizConflict as exc:
-        abort(409, description=str(exc))
+        return _answer_conflict(attempt, position, str(exc))
     if attempt.feedback == "immediate":
         return redirect(url_for("quiz.feedback", attempt_id=attempt.id, position=position))
-    return redirect(url_for("quiz.question", attempt_id=attempt.id))
+    return redirect(url_for("quiz.question", attempt_id=attempt.id))  # the first unanswered question
+
+
+def _answer_conflict(attempt: QuizAttempt, position: int, message: str) -> tuple[str, int]:
+    """Already answered (the Back button, a double click) or already finished."""
+    db.session.refresh(attempt)
+    target = next((q for q in attempt.questions if q.position == position), None)
+    title = "Quiz already finished" if attempt.finished_at else f"Question {position} is already answered"
+    return conflict_page(attempt, target, title, message)
+
+
+def next_in_order(attempt: QuizAttempt, position: int) -> str:
+    """Where an answers-at-the-end quiz goes after a question: the next unanswered one, else the summary."""
+    if attempt.finished_at is not None:
+        return url_for("quiz.results", attempt_id=attempt.id)
+    later = [q for q in attempt.questions if q.answer is None and q.position > position]
+    if later:
+        return url_for("quiz.question_at_position", attempt_id=attempt.id, position=later[0].position)
+    return url_for("quiz.summary", attempt_id=attempt.id)
 
 
 @bp.get("/<int:attempt_id>/feedback/<int:position>")
@@ -165,4 +221,8 @@ def results(attempt_id: int) -> str | Response:
     rows = [AnsweredRow(t.kind, t.data.get("categories", []), t.answer.score) for t in attempt.questions if t.answer]
     names = {c.id: c.name for c in fact_bank(attempt.bank).categories} if attempt.bank.is_factbank else {}
     return render_template("quiz/results.html", attempt=attempt, by_kind=accuracy_by_kind(rows),
-                           by_category=accuracy_by_category(rows), category_names=names)
+                           by_category=accuracy_by_category(rows), category_names=names,
+                           missed=len(missed_questions(attempt)), retry_form=FlaskForm())
+
+
+from . import navigation  # noqa: E402,F401  (answers-at-the-end views, registered on bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from .. import lti
 from ..banks import fact_bank, imported_questions
 from ..core.generators import generate_quiz
 from ..core.imported_quiz import grade_stored, select_questions
+from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
@@ -48,10 +50,34 @@ def _create(owner: Owner, bank_row: Bank, questions: list[dict[str, Any]], seed:
 
 def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str] | None,
                   feedback: str, category: str | None = None, seed: int | None = None) -> QuizAttempt:
-    """Generate the questions and store them, keys included, so the attempt is reproducible."""
+    """Generate the questions and store them, keys included, so the attempt is reproducible.
+
+    A quiz on one category is a practise quiz (the progress page's "Practise this") and says so in the history.
+    """
     seed = secrets.randbelow(2**31) if seed is None else seed
     questions = _questions_for(bank_row, count, seed, kinds, [category] if category else None)
-    return _create(owner, bank_row, questions, seed, kinds=list(kinds or []), category=category, feedback=feedback)
+    return _create(owner, bank_row, questions, seed, kinds=list(kinds or []), category=category, feedback=feedback,
+                   purpose="practise" if category else "quiz")
+
+
+def missed_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
+    """The questions of a finished attempt answered wrongly or partly, or left unanswered (essays, marked by
+    hand, are left out: a retry grades itself)."""
+    return [q for q in attempt.questions
+            if not manually_graded(q.data) and (q.answer is None or q.answer.score < 1)]
+
+
+def start_retry(owner: Owner, attempt: QuizAttempt, seed: int | None = None) -> QuizAttempt:
+    """"Retry my mistakes": a new quiz of the finished attempt's missed questions, as stored, in a new order."""
+    if attempt.finished_at is None:
+        raise QuizConflict("Finish the quiz before retrying its mistakes.")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    questions = [dict(q.data) for q in missed_questions(attempt)]
+    if not questions:
+        raise QuizConflict("Every question of this quiz was answered right: there are no mistakes to retry.")
+    random.Random(seed).shuffle(questions)
+    return _create(owner, attempt.bank, questions, seed, kinds=list(attempt.kinds), category=attempt.category,
+                   feedback="immediate", purpose="retry")
 
 
 # How often a start that lost a race for its attempt number is retried before the learner is told.
@@ -144,6 +170,26 @@ def answers_revealed(attempt: QuizAttempt, now: datetime) -> bool:
     return closes is not None and now >= closes
 
 
+def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
+    """Submit an unfinished attempt now ("Submit all and finish", or the countdown reaching zero); unanswered
+    questions score 0. True if this call finished it: of concurrent submissions exactly one does, so the
+    attempt is graded and sent to the LMS once."""
+    finished = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                                            QuizAttempt.finished_at.is_(None))
+                                  .values(finished_at=now))
+    won = bool(finished.rowcount)
+    if won:
+        lti.enqueue_finished_attempt(attempt.id)
+    db.session.commit()
+    db.session.refresh(attempt)
+    return won
+
+
+def answers_at_the_end(attempt: QuizAttempt) -> bool:
+    """Whether right answers wait for the results: then the learner may move freely, flag and change answers."""
+    return attempt.feedback != "immediate"
+
+
 def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
     """The first unanswered question, or None when all are answered."""
     return next((q for q in attempt.questions if q.answer is None), None)
@@ -166,6 +212,52 @@ def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     if target.answer is not None:
         raise QuizConflict(f"Question {position} has already been answered; it counts once.")
     return target
+
+
+def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
+    """The attempt's question at ``position``; raises UnknownQuestion."""
+    target = next((q for q in attempt.questions if q.position == position), None)
+    if target is None:
+        raise UnknownQuestion(f"This quiz has no question {position}.")
+    return target
+
+
+def _changeable(attempt: QuizAttempt, position: int) -> AttemptQuestion:
+    if not answers_at_the_end(attempt):
+        raise QuizConflict("In this quiz each answer is final: the right answer was shown after it.")
+    if attempt.finished_at is not None:
+        raise QuizConflict("This quiz is already finished; answers can no longer change.")
+    return question_at(attempt, position)
+
+
+def set_flag(attempt: QuizAttempt, position: int, flagged: bool) -> None:
+    """Flag a question for review (or clear the flag) before submitting."""
+    target = _changeable(attempt, position)
+    target.flagged = flagged
+    db.session.commit()
+
+
+def change_answer(attempt: QuizAttempt, position: int, response: Any) -> Answer:
+    """Replace an answer before the quiz is submitted (answers-at-the-end quizzes only).
+
+    The answer row stays the one row of its question; the attempt's total is recomputed from its answers in
+    SQL in the same transaction, so a change never counts twice, even beside concurrent answers.
+    """
+    target = _changeable(attempt, position)
+    if target.answer is None:
+        raise QuizConflict(f"Question {position} has not been answered yet.")
+    score = grade_stored(target.data, response)
+    answer = target.answer
+    db.session.execute(update(Answer).where(Answer.id == answer.id).values(response=response, score=score,
+                                                                           answered_at=utcnow()))
+    total = (select(func.coalesce(func.sum(Answer.score), 0.0)).join(AttemptQuestion)
+             .where(AttemptQuestion.attempt_id == attempt.id).scalar_subquery())
+    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
+                       .values(score=total))
+    db.session.commit()
+    db.session.refresh(attempt)
+    db.session.refresh(answer)
+    return answer
 
 
 def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
