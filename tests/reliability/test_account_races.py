@@ -1,4 +1,4 @@
-"""Issue 9, points 10, 11 and 14: races against a real gunicorn (4 workers x 4 threads) on SQLite or,
+"""Issue 9, points 10, 11 and 14: races against a real gunicorn (2 workers x 4 threads) on SQLite or,
 with TEST_DATABASE_URL, PostgreSQL. Every request is released at once by a barrier, and the database
 itself is read afterwards.
 
@@ -33,7 +33,7 @@ AIKEN = "Which model family is an LLM?\nA) StyleGAN\nB) GPT\nANSWER: B\n"
 def busy_server(database: Database, tmp_path: Path) -> Iterator[Server]:
     workdir = tmp_path / "server"
     workdir.mkdir()
-    server = Server(database, workdir, workers=4, threads=4)
+    server = Server(database, workdir, workers=2, threads=4)
     server.init_db()
     server.start()
     try:
