@@ -81,3 +81,19 @@ class ButtonForm(FlaskForm):
     """A CSRF-protected one-button POST (log out everywhere)."""
 
     submit = SubmitField("Log out everywhere")
+
+
+class DeleteAccountForm(FlaskForm):
+    """Delete the account: the password confirms it is the account's owner at the keyboard."""
+
+    delete_password = PasswordField("Your password, to confirm", validators=[InputRequired()],
+                                    render_kw={"autocomplete": "current-password"})
+    delete = SubmitField("Delete my account")
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_delete_password(self, field: PasswordField) -> None:
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("Password: that is not your password; nothing was deleted.")
