@@ -198,6 +198,7 @@ class Assignment(Model):
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]  # deleted by its instructor: hidden, its attempts kept
 
     bank: Mapped[Bank] = relationship()
     instructor: Mapped[User] = relationship()

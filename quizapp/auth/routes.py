@@ -36,10 +36,14 @@ def _find_user(username: str) -> User | None:
     return None
 
 
-def _safe_next(default: str) -> str:
+def safe_next(default: str) -> str:
+    """``next=`` when it is a path on this site; an absolute URL, ``//host`` or ``/\\host`` (which browsers
+    read as another host) gives ``default``."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    return target if target.startswith("/") and not parts.netloc and not parts.scheme else default
+    same_site = target.startswith("/") and not target.startswith(("//", "/\\")) and not parts.netloc \
+        and not parts.scheme and "\\" not in target and target.isprintable()
+    return target if same_site else default
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -56,7 +60,7 @@ def _sentence(text: str) -> str:
 def register() -> str | Response | tuple[str, int]:
     """Create an account; quizzes taken as a guest in this session become the account's."""
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(safe_next(url_for("main.index")))
     form = RegisterForm()
     if form.validate_on_submit():
         user = User(username=form.username.data, display_name=form.display_name.data.strip())
@@ -77,14 +81,14 @@ def register() -> str | Response | tuple[str, int]:
         if kept:
             message += f" What you did as a guest is kept: {' and '.join(kept)}."
         flash(message, "success")
-        return redirect(url_for("progress.index") if adopted.attempts else url_for("main.index"))
+        return redirect(safe_next(url_for("progress.index") if adopted.attempts else url_for("main.index")))
     return render_template("auth/register.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(safe_next(url_for("main.index")))
     form = LoginForm()
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
@@ -106,7 +110,7 @@ def login() -> str | Response | tuple[str, int]:
             adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
             flash(_sentence(f"Logged in as {user.display_name}"), "success")
-            return redirect(_safe_next(url_for("main.index")))
+            return redirect(safe_next(url_for("main.index")))
     return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
 
 

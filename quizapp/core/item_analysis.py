@@ -349,6 +349,12 @@ def _normalise(response: Any) -> Any:
     return response
 
 
+def canonical_parts(parts: Iterable[str]) -> tuple[str, ...]:
+    """The parts of a multi-part response (ticked options, matched pairs) in one order -- case-insensitive,
+    then exact -- so responses with the same content count together however the options were shuffled."""
+    return tuple(sorted(parts, key=lambda part: (part.casefold(), part)))
+
+
 def option_counts(responses: Iterable[Any]) -> Counter[Any]:
     """How many responses chose each option. Lists (and nested lists) become tuples, sets frozensets and dicts
     sorted tuples of items, so multi-part answers can be counted; ``None`` (no answer) is counted like any

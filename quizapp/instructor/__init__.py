@@ -7,6 +7,6 @@ bp = Blueprint("instructor", __name__)
 # Embedded question images are served beside the banks they belong to (to learners as well: this blueprint
 # has no URL prefix, so the route stays /question-files/...).
 from ..question_files import bp as question_files_bp  # noqa: E402
-from . import assignments, banks, grading, users  # noqa: E402,F401
+from . import assignment_manage, assignments, banks, grading, users  # noqa: E402,F401
 
 bp.register_blueprint(question_files_bp)

@@ -51,8 +51,8 @@ def require_own_bank(bank: Bank | None) -> Bank:
 
 
 def require_own_assignment(assignment: Assignment | None) -> Assignment:
-    if assignment is None:
-        abort(404, description="There is no such assignment.")
+    if assignment is None or assignment.deleted_at is not None:
+        abort(404, description="There is no such assignment (it may have been deleted).")
     if assignment.instructor_id != current_user.id:
         abort(403, description="Only the instructor who set this assignment can see its results.")
     return assignment

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,14 +14,23 @@ from ..banks import fact_bank, imported_questions
 from ..core.generators import available_kinds
 from ..core.imported_quiz import IMPORTED_KINDS, assignable_kinds, gradable
 from ..core.questions import KINDS
+from ..core.timezones import local_to_utc, utc_to_local
 from ..extensions import db
 from ..models import Assignment, Bank, QuizAttempt, utcnow
 from ..quiz.service import QuizConflict, start_assignment_attempt
 from . import bp
 from .access import instructor_required, require_own_assignment
 from .banks import bank_or_404
+from .codes import new_share_code
 from .forms import AssignmentForm, ButtonForm
-from .reports import gradebook, gradebook_csv, item_analysis
+from .reports import finished_and_running, gradebook, gradebook_csv, item_analysis
+
+
+@bp.app_template_filter("local_time")
+def local_time(stored: datetime | None, zone_name: str | None) -> str:
+    """A stored UTC time as "2026-12-01 21:30 CET" in ``zone_name``; "—" for none."""
+    local = utc_to_local(stored, zone_name)
+    return "—" if local is None else f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
 def _kind_and_category_choices(bank: Bank) -> tuple[list[SelectChoice], list[SelectChoice]]:
@@ -44,20 +53,30 @@ def new_assignment(slug: str) -> str | Response | tuple[str, int]:
     form = AssignmentForm()
     form.kinds.choices, form.categories.choices = _kind_and_category_choices(bank)
     if request.method == "GET":
-        form.title.data = bank.title
+        form.title.data, form.timezone.data = bank.title, current_user.timezone
     if form.validate_on_submit():
-        assignment = Assignment(
-            code=secrets.token_urlsafe(6), title=form.title.data.strip(), instructor_id=current_user.id,
-            bank_id=bank.id, kinds=form.kinds.data or [], categories=form.categories.data or [],
-            question_count=form.question_count.data, shuffle=form.shuffle.data, feedback=form.feedback.data,
-            time_limit_minutes=form.time_limit_minutes.data, attempts_allowed=form.attempts_allowed.data,
-            opens_at=form.opens_at.data, closes_at=form.closes_at.data)
+        assignment = Assignment(code=new_share_code(), instructor_id=current_user.id, bank_id=bank.id)
+        apply_settings(assignment, form)
         db.session.add(assignment)
         db.session.commit()
         flash("Assignment created. Share its link or code with your learners.", "success")
         return redirect(url_for("instructor.assignment", assignment_id=assignment.id))
-    return render_template("instructor/assignment_form.html", form=form, bank=bank), \
+    return render_template("instructor/assignment_form.html", form=form, bank=bank, assignment=None), \
         400 if request.method == "POST" else 200
+
+
+def apply_settings(assignment: Assignment, form: AssignmentForm) -> None:
+    """The form's settings onto ``assignment``; its dates are in the chosen zone, stored as UTC, and the
+    zone becomes the instructor's."""
+    zone_name = form.timezone.data or current_user.timezone
+    assignment.title = form.title.data.strip()
+    assignment.kinds, assignment.categories = form.kinds.data or [], form.categories.data or []
+    assignment.question_count, assignment.shuffle = form.question_count.data, form.shuffle.data
+    assignment.feedback, assignment.time_limit_minutes = form.feedback.data, form.time_limit_minutes.data
+    assignment.attempts_allowed = form.attempts_allowed.data
+    assignment.opens_at = local_to_utc(form.opens_at.data, zone_name)
+    assignment.closes_at = local_to_utc(form.closes_at.data, zone_name)
+    current_user.timezone = zone_name
 
 
 @bp.get("/instructor/assignments/<int:assignment_id>")
@@ -68,7 +87,9 @@ def assignment(assignment_id: int) -> str:
     quiz, items = item_analysis(item)
     return render_template("instructor/assignment.html", assignment=item, rows=gradebook(item), quiz=quiz,
                            items=items, share_url=url_for("instructor.assignment_landing", code=item.code,
-                                                          _external=True))
+                                                          _external=True),
+                           attempts=finished_and_running(item), now=utcnow(), button=ButtonForm(),
+                           zone=current_user.timezone)
 
 
 @bp.get("/instructor/assignments/<int:assignment_id>/gradebook.csv")
@@ -80,7 +101,13 @@ def gradebook_download(assignment_id: int) -> Response:
 
 
 def _by_code(code: str) -> Assignment:
-    item = db.session.execute(select(Assignment).filter_by(code=code)).scalar_one_or_none()
+    """Codes match as given (older codes are mixed-case), else upper-cased (new codes, typed in lower case)."""
+    item = None
+    for candidate in dict.fromkeys((code, code.upper())):
+        item = db.session.execute(select(Assignment).filter_by(code=candidate, deleted_at=None)) \
+            .scalar_one_or_none()
+        if item is not None:
+            break
     if item is None:
         abort(404, description="There is no assignment with that code. Check the link you were given.")
     return item

@@ -49,7 +49,7 @@ def dashboard() -> str:
     banks = db.session.execute(select(Bank).where(Bank.deleted_at.is_(None), or_(
         Bank.owner_id == current_user.id, Bank.owner_id.is_(None), Bank.visibility == SHARED))
         .order_by(Bank.title)).scalars().all()
-    assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id)
+    assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id, deleted_at=None)
                                      .order_by(Assignment.created_at.desc())).scalars().all()
     pending = db.session.execute(select(BankUpload).filter_by(owner_id=current_user.id)
                                  .order_by(BankUpload.created_at.desc())).scalars().all()

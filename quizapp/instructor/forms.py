@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 
 from ..config import MAX_UPLOAD_BYTES
 from ..core.bank_check import FORMATS
+from ..core.timezones import grouped_zones, is_common_zone
 from ..models import PRIVATE, VISIBILITIES
 from ..quiz.forms import MultiCheckboxField
 
@@ -71,9 +72,20 @@ class AssignmentForm(FlaskForm):
                                                                                           NumberRange(1, 600)])
     attempts_allowed = IntegerField("Attempts allowed (0 = unlimited)", default=1,
                                     validators=[InputRequired(), NumberRange(0, 100)])
-    opens_at = DateTimeLocalField("Opens (UTC, empty = now)", validators=[Optional()])
-    closes_at = DateTimeLocalField("Closes (UTC, empty = never)", validators=[Optional()])
+    # Not sent (an older form, a script): the instructor's saved zone is used.
+    timezone = SelectField("Your time zone (for the dates below)", validators=[Optional()])
+    opens_at = DateTimeLocalField("Opens (empty = now)", validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes (empty = never)", validators=[Optional()])
     submit = SubmitField("Create assignment")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = {region: [SelectChoice(name, name) for name in names]
+                                 for region, names in grouped_zones().items()}
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if not is_common_zone(field.data or ""):
+            raise ValidationError("Choose a time zone from the list.")
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:

@@ -9,12 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core.csv_safety import safe_row
-from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, item_statistics, option_counts
-from ..core.responses.registry import manually_graded, response_text
+from ..core.item_analysis import AttemptMarks, ItemStats, QuizStats, canonical_parts, item_statistics, option_counts
+from ..core.responses.matching import Matching
+from ..core.responses.multiple import MultipleChoice
+from ..core.responses.registry import manually_graded, response_text, type_of
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, QuizAttempt
 
@@ -29,6 +32,7 @@ class LearnerRow:
     last_seconds: int | None = None
     finished: int = 0
     awaiting: int = 0  # essay answers of finished attempts not graded yet (their scores are provisional)
+    user_id: int = 0
 
 
 @dataclass
@@ -56,6 +60,11 @@ def _attempts(assignment: Assignment) -> list[QuizAttempt]:
         .order_by(QuizAttempt.started_at)).scalars())
 
 
+def finished_and_running(assignment: Assignment) -> list[QuizAttempt]:
+    """Every learner's attempts, the earliest first, for the assignment page's list of attempts."""
+    return [attempt for attempt in _attempts(assignment) if attempt.user is not None]
+
+
 def _awaiting(target: AttemptQuestion) -> bool:
     """An essay answer without a mark yet: provisional in the gradebook, left out of the item analysis."""
     return target.answer is not None and target.answer.essay_grade is None and manually_graded(target.data)
@@ -68,7 +77,7 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
         user = attempt.user
         if user is None:  # guests cannot take assignments; nothing to list
             continue
-        row = rows.setdefault(user.id, LearnerRow(user.display_name, user.username))
+        row = rows.setdefault(user.id, LearnerRow(user.display_name, user.username, user_id=user.id))
         row.attempts += 1
         if attempt.finished_at is not None:
             row.finished += 1
@@ -78,18 +87,68 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
     return sorted(rows.values(), key=lambda r: r.name.casefold())
 
 
+def _last_responses(assignment: Assignment) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+    """Question key -> heading (in the order first drawn), and per learner their last finished attempt's
+    responses with the mark, as Moodle's responses report lists them."""
+    headings: dict[str, str] = {}
+    last: dict[int, dict[str, str]] = {}
+    for attempt in _attempts(assignment):
+        if attempt.user is None or attempt.finished_at is None:
+            continue
+        cells: dict[str, str] = {}
+        for target in attempt.questions:
+            key = question_key(target.data)
+            headings.setdefault(key, f"Q{len(headings) + 1}: {_plain(target.data.get('prompt', ''))}")
+            answer = target.answer
+            if answer is None:
+                cells[key] = "(no answer)"
+            else:
+                mark = "awaiting grading" if _awaiting(target) else f"{answer.score:g}"
+                cells[key] = f"{response_text(target.data, answer.response)} [{mark}]"
+        last[attempt.user.id] = cells  # attempts come earliest first, so the last finished one stays
+    return headings, last
+
+
+def _plain(prompt: str, limit: int = 80) -> str:
+    """A prompt as one short line of text for a column heading (markup dropped)."""
+    # Markup only to strip the tags: the result is plain text for a CSV cell, never rendered as HTML.
+    text = " ".join(Markup(prompt).striptags().split())  # noqa: S704
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def gradebook_csv(assignment: Assignment) -> str:
-    """The gradebook as CSV; names a spreadsheet would run as formulas are neutralised (core.csv_safety)."""
+    """The gradebook as CSV: attempts, one column per question (the last finished attempt's response and its
+    mark, out of 1), then the totals (kept last: the essays queue reads its column there). Cells a spreadsheet
+    would run as formulas are neutralised (core.csv_safety)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["display name", "username", "attempts", "finished", "best %", "last %", "last time (s)",
-                     "essays awaiting grading"])
+    headings, responses = _last_responses(assignment)
+    writer.writerow(safe_row(["display name", "username", "attempts", "finished", *headings.values(), "best %",
+                              "last %", "last time (s)", "essays awaiting grading"]))
     for row in gradebook(assignment):
+        cells = responses.get(row.user_id, {})
         writer.writerow(safe_row([row.name, row.username, row.attempts, row.finished,
+                                  *(cells.get(key, "") for key in headings),
                                   "" if row.best is None else f"{row.best:.1f}",
                                   "" if row.last is None else f"{row.last:.1f}",
                                   "" if row.last_seconds is None else row.last_seconds, row.awaiting]))
     return out.getvalue()
+
+
+def counted_response(target: AttemptQuestion) -> str:
+    """A response in words, the same for the same content whatever order the options were shown or ticked in:
+    a multiple-answer response lists its ticked options, a matching one its pairs, in canonical order."""
+    assert target.answer is not None
+    data, response = target.data, target.answer.response
+    kind = type_of(data)
+    if isinstance(kind, MultipleChoice):
+        choice_key = kind.key(data)
+        return "; ".join(canonical_parts(choice_key.options[i] for i in kind.picks(choice_key, response)))
+    if isinstance(kind, Matching):
+        match_key = kind.key(data)
+        return "; ".join(canonical_parts(f"{item} → {match_key.choices[pick]}" for item, pick
+                                         in zip(match_key.items, kind.picks(match_key, response), strict=True)))
+    return response_text(data, response)
 
 
 def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
@@ -107,8 +166,7 @@ def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
             key = question_key(target.data)
             prompts.setdefault(key, (target.data["prompt"], target.kind))
             per_question[key] = target.answer.score if target.answer else 0.0
-            answer = "(no answer)" if target.answer is None else response_text(target.data, target.answer.response)
-            chosen[key].append(answer)
+            chosen[key].append("(no answer)" if target.answer is None else counted_response(target))
         marks.append(AttemptMarks(attempt.id, per_question))
     quiz, items = item_statistics(marks, {key: 1.0 for key in prompts})
     reports = [ItemReport(stats, *prompts[stats.key], options=option_counts(chosen[stats.key]).most_common())
