@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,8 @@ from .bank import (
     Statement,
 )
 from .bank_fields import BankError, FieldChecker
+from .input_checks import excerpt
+from .prompt_templates import template_problems
 
 FORMAT = "quizapp-factbank/1"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,13 +48,13 @@ class BankValidator(FieldChecker):
             raise BankError([f"{self.filename}: the file must be a YAML mapping with format, slug, title, ..."])
         for key in data:
             if key not in TOP_LEVEL_KEYS:
-                self.error("", f"unknown top-level key '{key}'", data)
+                self.error("", f"unknown top-level key '{excerpt(key)}'", data)
         fmt = data.get("format")
         if fmt != FORMAT:
-            self.error("format", f"must be '{FORMAT}', not {fmt!r}", data)
+            self.error("format", f"must be '{FORMAT}', not {excerpt(fmt)!r}", data)
         slug = self.text(data, "slug", "")
         if slug and not SLUG_RE.match(slug):
-            self.error("slug", f"'{slug}' must be lower-case letters, digits and single '-'", data)
+            self.error("slug", f"'{excerpt(slug)}' must be lower-case letters, digits and single '-'", data)
         title = self.text(data, "title", "")
         description = self.text(data, "description", "", required=False)
 
@@ -114,17 +115,11 @@ class BankValidator(FieldChecker):
             if key not in DEFAULT_PROMPTS:
                 continue
             template = self.text(value, key, "prompts")
-            try:
-                names = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-            except ValueError as exc:
-                self.error("prompts", f"{key} is not a valid template: {exc}", value)
-                continue
-            unknown = names - PROMPT_FIELDS[key]
-            if unknown:
-                allowed = ", ".join("{" + n + "}" for n in sorted(PROMPT_FIELDS[key]))
-                self.error("prompts", f"{key} uses unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {allowed})",
-                           value)
-            prompts[key] = template
+            found = template_problems(template, PROMPT_FIELDS[key])
+            for problem in found:
+                self.error("prompts", f"{key} {problem}", value)
+            if not found:
+                prompts[key] = template
         return prompts
 
     def _categories(self, data: dict) -> tuple[Category, ...]:
@@ -139,14 +134,14 @@ class BankValidator(FieldChecker):
         ids = {str(e.get("id")) for _, e in raw}
         parents = {str(e.get("id")): e.get("parent") for _, e in raw}
         has_children = {str(p) for p in parents.values() if p is not None}
-        categories = []
+        categories, cyclic = [], self._cyclic(parents)
         for where, entry in raw:
             cid = self.ident(entry, "id", where)
             parent = self.ref(entry, "parent", where, ids, "category", required=False)
             if parent == cid:
                 self.error(where, "parent must not be the category itself", entry)
-            elif parent is not None and self._cycle(cid, parents):
-                self.error(where, f"parent '{parent}' makes a cycle of subsets", entry)
+            elif parent is not None and str(entry.get("id")) in cyclic:
+                self.error(where, f"parent '{excerpt(parent)}' makes a cycle of subsets", entry)
             name = self.text(entry, "name", where)
             exclusive = self.text(entry, "exclusive_label", where, required=False)
             if cid in has_children and not exclusive:
@@ -167,28 +162,32 @@ class BankValidator(FieldChecker):
         return tuple(categories)
 
     @staticmethod
-    def _cycle(start: str, parents: dict[str, Any]) -> bool:
-        seen = {start}
-        current = parents.get(start)
-        while current is not None:
-            current = str(current)
-            if current in seen:
-                return True
-            seen.add(current)
-            current = parents.get(current)
-        return False
+    def _cyclic(parents: dict[str, Any]) -> set[str]:
+        """The ids whose chain of parents runs into a cycle. Each id is walked once: linear, where walking
+        every chain from its start would be quadratic in a long chain."""
+        runs_into_cycle: dict[str, bool] = {}
+        for start in parents:
+            path, on_path, current = [], set(), start
+            while current is not None and current not in runs_into_cycle and current not in on_path:
+                path.append(current)
+                on_path.add(current)
+                parent = parents.get(current)
+                current = None if parent is None else str(parent)
+            cyclic = current is not None and (current in on_path or runs_into_cycle[current])
+            runs_into_cycle.update(dict.fromkeys(path, cyclic))
+        return {node for node, cyclic in runs_into_cycle.items() if cyclic}
 
     def _organizations(self, data: dict) -> tuple[Organization, ...]:
         raw = [(self.named(w, e, "id"), e) for w, e in self.entries(data, "organizations")]
         raw = [(w, e) for w, e in raw if self.fields(e, w, {"id", "name", "part_of", "source"})]
         ids = {str(e.get("id")) for _, e in raw}
         parents = {str(e.get("id")): e.get("part_of") for _, e in raw}
-        orgs = []
+        orgs, cyclic = [], self._cyclic(parents)
         for where, entry in raw:
             oid = self.ident(entry, "id", where)
             part_of = self.ref(entry, "part_of", where, ids, "organization", required=False)
-            if part_of is not None and self._cycle(oid, parents):
-                self.error(where, f"part_of '{part_of}' makes a cycle", entry)
+            if part_of is not None and str(entry.get("id")) in cyclic:
+                self.error(where, f"part_of '{excerpt(part_of)}' makes a cycle", entry)
             orgs.append(Organization(oid, self.text(entry, "name", where), part_of, self.source(entry, where)))
         self.unique([(w, e, o.id) for (w, e), o in zip(raw, orgs, strict=True)], "id")
         self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs, strict=True)], "name")
@@ -267,9 +266,24 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, a.name.casefold()) for w, e, a in out], "name")
         return tuple(a for _, _, a in out)
 
+    MAX_MISSING_SHOWN = 5
+
+    def _missing_values(self, where: str, entry: Any, sorted_cats: list[str], present: set[str]) -> None:
+        """An error for each of the first few categories without a value, then a count: cost linear in the
+        values given, not in the categories (many dimensions times many categories would be quadratic)."""
+        missing = len(sorted_cats) - len(present.intersection(sorted_cats))
+        shown = 0
+        for cid in sorted_cats:
+            if shown == min(missing, self.MAX_MISSING_SHOWN):
+                break
+            if cid not in present:
+                self.error(where, f"values has no value for category '{cid}'", entry)
+                shown += 1
+        if missing > shown:
+            self.error(where, f"values has no value for {missing - shown} more categories", entry)
 
     def _dimensions(self, data: dict, cats: set[str]) -> tuple[Dimension, ...]:
-        out = []
+        out, sorted_cats = [], sorted(cats)
         for where, entry in self.entries(data, "dimensions"):
             where = self.named(where, entry)
             if not self.fields(entry, where, {"name", "values", "shared", "source"}):
@@ -281,9 +295,8 @@ class BankValidator(FieldChecker):
             else:
                 for key in values:
                     if str(key) not in cats:
-                        self.error(where, f"values has '{key}', which is not a declared category", entry)
-                for cid in sorted(cats - {str(k) for k in values}):
-                    self.error(where, f"values has no value for category '{cid}'", entry)
+                        self.error(where, f"values has '{excerpt(key)}', which is not a declared category", entry)
+                self._missing_values(where, entry, sorted_cats, {str(k) for k in values})
                 clean = {str(k): self.text(values, k, f"{where}: values") for k in values}
             shared = entry.get("shared", False)
             if not isinstance(shared, bool):
@@ -343,7 +356,7 @@ class BankValidator(FieldChecker):
                 continue
             kind = self.text(entry, "kind", where)
             if kind and kind not in ("pro", "con"):
-                self.error(where, f"kind '{kind}' must be 'pro' or 'con'", entry)
+                self.error(where, f"kind '{excerpt(kind)}' must be 'pro' or 'con'", entry)
             out.append(ProCon(self.ref(entry, "category", where, cats, "category", required=True) or "",
                               kind, self.text(entry, "text", where), self.source(entry, where)))
         return tuple(out)
@@ -355,20 +368,20 @@ class BankValidator(FieldChecker):
                 continue
             answer = entry.get("answer")
             if not isinstance(answer, bool):
-                self.error(where, f"answer must be true or false, not {answer!r}", entry)
+                self.error(where, f"answer must be true or false, not {excerpt(answer)!r}", entry)
             out.append((where, entry, Statement(self.text(entry, "text", where), bool(answer),
                                                 self.text(entry, "explanation", where), self.source(entry, where))))
         self.unique([(w, e, s.text.casefold()) for w, e, s in out], "text")
         return tuple(s for _, _, s in out)
 
-    def _cards(self, data: dict) -> tuple[Card, ...]:
-        out = []
+    def _cards(self, data: dict[str, Any]) -> tuple[Card, ...]:
+        out: list[Card] = []
         for where, entry in self.entries(data, "cards"):
             if not self.fields(entry, where, {"front", "back", "topic", "source", "reworded_from"}):
                 continue
             topic = self.text(entry, "topic", where, required=False, default="faq")
             if topic not in CARD_TOPICS:
-                self.error(where, f"topic '{topic}' must be one of: {', '.join(CARD_TOPICS)}", entry)
+                self.error(where, f"topic '{excerpt(topic)}' must be one of: {', '.join(CARD_TOPICS)}", entry)
             front = self.text(entry, "front", where)
             cloze = bool(CLOZE_RE.search(front))  # a cloze note: its gaps are the answers
             out.append(Card(front, self.text(entry, "back", where, required=not cloze), topic,
