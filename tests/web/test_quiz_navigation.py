@@ -1,0 +1,189 @@
+"""No dead ends in a quiz: Back and re-answer, answers after the time limit, answers-at-the-end navigation
+(strip, flags, changed answers, Review and submit, one grading), Retry my mistakes and the history labels."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from quizapp.extensions import db
+from quizapp.models import Answer, AttemptQuestion, QuizAttempt, utcnow
+from quizapp.quiz.service import finish_attempt
+from tests.conftest import answer_current, start_quiz
+from tests.web.test_quiz import key_of, right_answer_form, stored
+
+
+def answers_of(app: Flask, attempt_id: int) -> list[tuple[int, float]]:
+    with app.app_context():
+        rows = db.session.execute(select(AttemptQuestion.position, Answer.score).join(Answer)
+                                  .where(AttemptQuestion.attempt_id == attempt_id).order_by(AttemptQuestion.position))
+        return [(position, score) for position, score in rows]
+
+
+def wrong_choice(data: dict) -> str:
+    return str(next(i for i in range(len(data["options"])) if i != data["answer"]))
+
+
+def test_back_and_re_answer_shows_the_recorded_answer_and_a_way_on(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    data = key_of(app, attempt_id, 1)
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": str(data["answer"])}).status_code == 302
+    again = client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": wrong_choice(data)})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "<h1>Question 1 is already answered</h1>" in html and "has already been answered" in html
+    recorded = re.search(r"data-recorded-answer>([^<]+)<", html).group(1)
+    assert recorded == data["options"][data["answer"]]
+    assert f'href="/quiz/{attempt_id}">Continue the quiz</a>' in html
+    assert answers_of(app, attempt_id) == [(1, 1.0)]
+
+
+def test_an_answer_after_the_time_limit_gets_a_page_with_the_typed_answer_and_the_results(app: Flask,
+                                                                                          client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    answer_current(client, attempt_id)
+    with app.app_context():
+        db.session.get(QuizAttempt, attempt_id).deadline = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    data = key_of(app, attempt_id, 2)
+    late = client.post(f"/quiz/{attempt_id}/answer/2", data={"choice": "0"})
+    html = late.get_data(as_text=True)
+    assert late.status_code == 409 and "<h1>Time is up</h1>" in html
+    assert re.search(r"data-typed-answer>([^<]+)<", html).group(1) == data["options"][0]
+    assert f'href="/quiz/{attempt_id}/results">See your results</a>' in html
+    assert [p for p, _ in answers_of(app, attempt_id)] == [1]
+    assert stored(app, attempt_id).finished_at is not None
+
+
+def test_the_countdown_carries_the_server_deadline_in_utc_milliseconds(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        attempt.deadline = utcnow() + timedelta(minutes=3)
+        deadline = attempt.deadline
+        db.session.commit()
+    html = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    from datetime import UTC
+    expected = int(deadline.replace(tzinfo=UTC).timestamp() * 1000)
+    assert f'data-deadline-ms="{expected}"' in html
+    assert 'aria-live="polite" data-timer-warning' in html
+    assert f'action="/quiz/{attempt_id}/submit" data-time-up-submit' in html
+    assert "/static/quiz.js" in html
+
+
+def test_answers_at_the_end_navigate_flag_change_and_submit_once(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    keys = {p: key_of(app, attempt_id, p) for p in range(1, 6)}
+    client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": wrong_choice(keys[1])})
+    client.post(f"/quiz/{attempt_id}/answer/3", data=right_answer_form(keys[3]))
+    # The strip shows each question's state; question 1 is flagged for review.
+    assert client.post(f"/quiz/{attempt_id}/flag/1", data={"flagged": "1"}).status_code == 302
+    page = client.get(f"/quiz/{attempt_id}/q/1").get_data(as_text=True)
+    states = dict(re.findall(r'href="/quiz/\d+/q/(\d)"\s+class="[^"]*" data-nav-state="([^"]+)"', page))
+    assert states == {"1": "answered flagged", "2": "unanswered", "3": "answered", "4": "unanswered",
+                      "5": "unanswered"}
+    # The recorded answer is shown, ready to change; changing it regrades, still one row per question.
+    assert re.search(rf'value="{wrong_choice(keys[1])}"[^>]*checked|checked[^>]*value="{wrong_choice(keys[1])}"', page)
+    assert f'action="/quiz/{attempt_id}/change/1"' in page
+    changed = client.post(f"/quiz/{attempt_id}/change/1", data=right_answer_form(keys[1]))
+    assert changed.status_code == 302 and changed.location.endswith(f"/quiz/{attempt_id}/q/2")
+    assert answers_of(app, attempt_id) == [(1, 1.0), (3, 1.0)]
+    assert stored(app, attempt_id).score == 2
+    # Review and submit lists the unanswered questions.
+    summary = client.get(f"/quiz/{attempt_id}/summary").get_data(as_text=True)
+    assert "2 of 5 questions answered" in summary
+    listed = re.search(r"data-unanswered>(.*?)</p>", summary, re.S).group(1)
+    assert re.findall(r"question (\d)</a>", listed) == ["2", "4", "5"]
+    assert "Flagged for review" in summary
+    # Submitting twice grades once; afterwards nothing changes.
+    assert client.post(f"/quiz/{attempt_id}/submit").location.endswith("/results")
+    assert client.post(f"/quiz/{attempt_id}/submit").location.endswith("/results")
+    attempt = stored(app, attempt_id)
+    assert attempt.finished_at is not None and attempt.score == 2
+    refused = client.post(f"/quiz/{attempt_id}/change/3", data={"choice": wrong_choice(keys[3])})
+    assert refused.status_code == 409 and "already finished" in refused.get_data(as_text=True)
+    assert stored(app, attempt_id).score == 2
+
+
+def test_an_immediate_feedback_answer_cannot_be_changed(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    answer_current(client, attempt_id)
+    refused = client.post(f"/quiz/{attempt_id}/change/1", data={"choice": "1"})
+    assert refused.status_code == 409 and "each answer is final" in refused.get_data(as_text=True)
+    assert client.get(f"/quiz/{attempt_id}/q/2").status_code == 302
+
+
+def test_concurrent_submissions_finish_the_attempt_once(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    answer_current(client, attempt_id)
+    barrier = threading.Barrier(2)
+    won: list[bool] = []
+
+    def submit() -> None:
+        with app.app_context():
+            attempt = db.session.get(QuizAttempt, attempt_id)
+            barrier.wait()
+            won.append(finish_attempt(attempt, utcnow()))
+            db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(won) == [False, True]
+    assert len(answers_of(app, attempt_id)) == 1
+
+
+def test_retry_my_mistakes_asks_the_wrong_ones_again_and_the_history_labels_it(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    keys = {p: key_of(app, attempt_id, p) for p in range(1, 6)}
+    for p in range(1, 6):
+        form = right_answer_form(keys[p]) if p in (1, 4) else {"choice": wrong_choice(keys[p])}
+        client.post(f"/quiz/{attempt_id}/answer/{p}", data=form)
+    results = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
+    assert "Retry my mistakes (3 questions)" in results
+    assert '<p class="big-score"' not in results and "<h1>Your results</h1>" in results
+    retry = client.post(f"/quiz/{attempt_id}/retry")
+    assert retry.status_code == 302
+    retry_id = int(retry.location.rsplit("/", 1)[1])
+    with app.app_context():
+        retried = db.session.get(QuizAttempt, retry_id)
+        assert retried.purpose == "retry" and retried.question_count == 3
+        prompts = sorted(q.data["prompt"] for q in retried.questions)
+        assert [q.position for q in retried.questions] == [1, 2, 3]
+    assert prompts == sorted(keys[p]["prompt"] for p in (2, 3, 5))
+    history = client.get("/progress").get_data(as_text=True)
+    assert history.count("Retry of mistakes</span>") == 1
+    assert f'href="/quiz/{attempt_id}/results">Review' in history
+    assert f'href="/quiz/{retry_id}">Continue' in history
+
+
+def test_a_quiz_with_no_mistakes_offers_no_retry(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    for p in range(1, 6):
+        client.post(f"/quiz/{attempt_id}/answer/{p}", data=right_answer_form(key_of(app, attempt_id, p)))
+    assert "Retry my mistakes" not in client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
+    refused = client.post(f"/quiz/{attempt_id}/retry")
+    assert refused.location.endswith("/results")
+    with app.app_context():
+        assert db.session.execute(select(func.count(QuizAttempt.id))).scalar_one() == 1
+
+
+def test_practise_quizzes_are_labelled_in_the_history(app: Flask, client: FlaskClient):
+    page = client.get("/progress").get_data(as_text=True)
+    assert "Practise</span>" not in page
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    answer_current(client, attempt_id)
+    with app.app_context():
+        category = key_of(app, attempt_id, 1)["categories"][0]
+    token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', client.get("/progress").get_data(as_text=True))
+    data = {"bank": "llm-vs-genai", "category": category, **({"csrf_token": token.group(1)} if token else {})}
+    assert client.post("/quiz/practise", data=data).status_code == 302
+    history = client.get("/progress").get_data(as_text=True)
+    assert history.count("Practise</span>") == 1
