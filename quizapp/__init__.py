@@ -42,12 +42,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .main import bp as main_bp
     from .progress import bp as progress_bp
     from .quiz import bp as quiz_bp
+    from .search import bp as search_bp
 
     database.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp, lti_bp):
+    for blueprint in (main_bp, auth_bp, quiz_bp, progress_bp, cards_bp, instructor_bp, lti_bp, search_bp):
         app.register_blueprint(blueprint)
     register_commands(app)
     if app.config.get("BENCH_ENDPOINTS"):
