@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
+from ..banks import enabled_banks
 from ..core.search import MAX_QUERY_LENGTH, Entry, search
 from . import bp
 from .documents import searchable
@@ -23,4 +24,7 @@ def results() -> str:
                    _page_number())
     hits = [documents[int(key)] for key in found.keys]
     instructor = current_user.is_authenticated and current_user.is_instructor
-    return render_template("search/results.html", query=query, found=found, hits=hits, instructor=instructor)
+    # An instructor also finds disabled banks' texts; those link to the bank's instructor page, not the deck.
+    learner_banks = {row.slug for row in enabled_banks()}
+    return render_template("search/results.html", query=query, found=found, hits=hits, instructor=instructor,
+                           learner_banks=learner_banks)

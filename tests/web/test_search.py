@@ -93,3 +93,20 @@ def test_imported_questions_follow_bank_visibility_and_never_show_answers(app: F
     [seen] = [item for item in _results(taker, query) if "Imported question" in item]
     assert "StyleGAN" not in seen and "/instructor/" not in seen
     assert not [item for item in _results(learner, query) if "Imported question" in item]
+
+
+def test_an_instructor_finds_a_disabled_banks_texts_linked_to_its_bank_page_and_learners_do_not(app: Flask):
+    teacher, learner = app.test_client(), app.test_client()
+    make_instructor(app, teacher)
+    AuthActions(learner).register("lea")
+    from quizapp.extensions import db
+    from quizapp.models import Bank
+
+    with app.app_context():  # a site bank cannot be toggled in the browser; disable it as the command line does
+        bank = db.session.query(Bank).filter_by(slug="sql-vs-nosql").one()
+        bank.enabled = False
+        db.session.commit()
+    items = [item for item in _results(teacher, "nosql") if "Relational" in item]
+    assert items and all("(disabled)" in item and 'href="/instructor/banks/sql-vs-nosql"' in item
+                         for item in items)
+    assert not [item for item in _results(learner, "nosql") if "Relational" in item]
