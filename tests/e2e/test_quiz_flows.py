@@ -197,3 +197,26 @@ def test_keyboard_hints_are_hidden_on_touch_screens(browser, live_server: str) -
         expect(page.locator("form[data-question] .hint")).to_be_visible()
     finally:
         desktop.close()
+
+
+def test_without_javascript_a_late_answer_gets_a_page_with_the_answer_and_the_results(
+        browser, live_server: str, e2e_database_url: str) -> None:
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        attempt_id = start(page, ("classify",))
+        label = page.locator("form[data-question] ul.options label").nth(0)
+        chosen = " ".join(label.inner_text().split()[1:])  # without its key hint
+        label.click()
+        engine = create_engine(e2e_database_url)
+        with engine.begin() as connection:  # the limit ended a minute ago, past the grace period
+            connection.execute(text("UPDATE quiz_attempts SET deadline = :d WHERE id = :i"),
+                               {"d": datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1), "i": attempt_id})
+        engine.dispose()
+        page.get_by_role("button", name="Submit answer").click()
+        expect(page.get_by_role("heading", name="Time is up", level=1)).to_be_visible()
+        expect(page.locator("[data-typed-answer]")).to_have_text(chosen)
+        page.get_by_role("link", name="See your results").click()  # the same template axe checks on Back
+        expect(page.get_by_role("heading", name="Your results", level=1)).to_be_visible()
+    finally:
+        context.close()
