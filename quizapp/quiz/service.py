@@ -177,7 +177,7 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
     finished = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
                                                             QuizAttempt.finished_at.is_(None))
                                   .values(finished_at=now))
-    won = bool(finished.rowcount)
+    won = bool(finished.rowcount)  # type: ignore[attr-defined]
     if won:
         lti.enqueue_finished_attempt(attempt.id)
     db.session.commit()
@@ -191,8 +191,10 @@ def answers_at_the_end(attempt: QuizAttempt) -> bool:
 
 
 def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
-    """The first unanswered question, or None when all are answered."""
-    return next((q for q in attempt.questions if q.answer is None), None)
+    """The first unanswered question, or None when all are answered: one statement, not the whole attempt."""
+    answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
+    return db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id, ~answered)
+                              .order_by(AttemptQuestion.position).limit(1)).first()
 
 
 class UnknownQuestion(LookupError):
