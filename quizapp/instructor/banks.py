@@ -63,6 +63,7 @@ def upload() -> str | Response | tuple[str, int]:
     """Upload a bank file; it is checked and previewed before anything is imported."""
     form = UploadForm()
     problems: list[str] = []
+    warnings: list[str] = []
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         filename = fit_filename(secure_filename(form.file.data.filename or "") or "bank.txt")
@@ -78,7 +79,7 @@ def upload() -> str | Response | tuple[str, int]:
             except TooComplexToCheck as exc:
                 current_app.logger.warning("upload %s refused: %s", filename, exc)
                 return render_template("instructor/upload.html", form=form, problems=[f"{filename}: {exc}"]), 422
-            problems = check.errors
+            problems, warnings = check.errors, check.warnings  # warnings shown beside errors, as check-bank does
             taken = check.ok and slug_problem(db.session.execute(select(Bank).filter_by(slug=check.slug))
                                               .scalar_one_or_none(), current_user.id)
             if taken:
@@ -91,7 +92,7 @@ def upload() -> str | Response | tuple[str, int]:
                 return redirect(url_for("instructor.preview_upload", upload_id=pending.id))
     elif form.file.data and _file_size(form.file.data) > MAX_UPLOAD_BYTES:
         status = 413  # the file alone is over the limit, though the request was within MAX_CONTENT_LENGTH
-    return render_template("instructor/upload.html", form=form, problems=problems), status
+    return render_template("instructor/upload.html", form=form, problems=problems, warnings=warnings), status
 
 
 def _file_size(storage: FileStorage) -> int:

@@ -22,6 +22,8 @@ from ..core.timezones import grouped_zones, is_common_zone
 from ..models import PRIVATE, VISIBILITIES
 from ..quiz.forms import MultiCheckboxField
 
+# The first is what the browser's datetime-local input shows; the others are read too (older forms, scripts).
+DATETIME_LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 UPLOAD_EXTENSIONS = ["yaml", "yml", "gift", "txt", "csv", "aiken", "xml"]
 
 
@@ -74,8 +76,8 @@ class AssignmentForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(0, 100)])
     # Not sent (an older form, a script): the instructor's saved zone is used.
     timezone = SelectField("Your time zone (for the dates below)", validators=[Optional()])
-    opens_at = DateTimeLocalField("Opens (empty = now)", validators=[Optional()])
-    closes_at = DateTimeLocalField("Closes (empty = never)", validators=[Optional()])
+    opens_at = DateTimeLocalField("Opens (empty = now)", format=DATETIME_LOCAL, validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes (empty = never)", format=DATETIME_LOCAL, validators=[Optional()])
     submit = SubmitField("Create assignment")
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -162,6 +162,15 @@ class _Reader:
             self.error(line, f"the weight %{excerpt(raw)}% is not a number")
             return default, m.end()
 
+    def check_inner_weight(self, lo: int, hi: int, line: int) -> None:
+        """Warn on a weight such as %50% inside an answer's text (before its feedback): usually a forgotten
+        ~ or = before it, which Moodle then keeps as text of the previous answer."""
+        end = self.src.find("#", lo, hi)
+        m = _WEIGHT.search(self.src, lo + 1, hi if end < 0 else end)
+        if m:
+            self.warn(line, f"'{excerpt(self.unescape(self.src[lo:hi]))}' has {m.group()} inside the answer text: "
+                            f"a forgotten ~ or = before {m.group()}? Moodle keeps it as part of this answer")
+
     def pieces(self, lo: int, hi: int, drop: str, keep: str, line: int, lead: bool) -> list[tuple[int, int]]:
         """Split the answer block like Moodle's explode(): at ``drop`` characters (removed) and before
         ``keep`` characters (kept, as Moodle's ``=`` -> ``~=`` rewrite does), each piece trimmed."""
@@ -359,6 +368,7 @@ class _Reader:
                                            "credit")
             else:
                 weight, s = self.weight(s, e, answer_line, 0.0)
+            self.check_inner_weight(s, e, answer_line)
             raw, feedback = self.comment(s, e)
             answer = Answer(self.part(raw, fmt, answer_line)[0], weight, self.part(feedback, fmt, answer_line)[0])
             if not answer.text:
@@ -388,6 +398,7 @@ class _Reader:
         for s, e in pieces:
             answer_line = self.line_at(s)
             weight, s = self.weight(s, e, answer_line, 1.0)
+            self.check_inner_weight(s, e, answer_line)
             raw, feedback = self.comment(s, e)
             text, feedback = self.part(raw, fmt, answer_line)[0], self.part(feedback, fmt, answer_line)[0]
             answers.append(Answer(text, weight, feedback))
