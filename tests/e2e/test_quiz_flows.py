@@ -176,6 +176,10 @@ def test_enter_submits_a_matching_question(page: Page) -> None:
     expect(selects.first).to_be_visible()
     for i in range(selects.count()):
         selects.nth(i).select_option(index=1)
+    expect(page.locator("h1")).to_have_count(1)
+    found: dict[str, list[dict[str, Any]]] = {}
+    axe_clean(page, "matching", found)
+    assert_no_violations(found)
     selects.last.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/feedback/1$"))
