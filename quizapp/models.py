@@ -263,7 +263,9 @@ class AttemptQuestion(Model):
     flagged: Mapped[bool] = mapped_column(default=False, server_default=false())  # "flag for review"
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="questions")
-    answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False)
+    # Joined: every page that lists an attempt's questions (strip, summary, results) needs each one's answer,
+    # and one LEFT JOIN is far cheaper than a lazy load per question.
+    answer: Mapped[Answer | None] = relationship(back_populates="question", uselist=False, lazy="joined")
 
     @property
     def is_imported(self) -> bool:
