@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 
 from sqlalchemy import delete, select, update
 
@@ -55,10 +56,18 @@ def settings_for(user: User | None) -> SchedulerSettings:
                              desired_retention=user.desired_retention)
 
 
+@overload
+def _aware(value: datetime) -> datetime: ...
+@overload
+def _aware(value: None) -> None: ...
 def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
+@overload
+def _naive(value: datetime) -> datetime: ...
+@overload
+def _naive(value: None) -> None: ...
 def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
 
@@ -195,8 +204,9 @@ def claim_guest_cards(guest_token: str, user_id: int) -> int:
     """
     taken = select(CardState.card_id).where(CardState.user_id == user_id)
     db.session.execute(delete(CardState).where(CardState.guest_token == guest_token, CardState.card_id.in_(taken)))
-    moved = db.session.execute(update(CardState).where(CardState.guest_token == guest_token)
-                               .values(user_id=user_id, guest_token=None)).rowcount or 0
+    result = db.session.execute(update(CardState).where(CardState.guest_token == guest_token)
+                                .values(user_id=user_id, guest_token=None))
+    moved = getattr(result, "rowcount", 0) or 0  # a CursorResult for UPDATE; Result's type lacks rowcount
     db.session.execute(update(ReviewLog).where(ReviewLog.guest_token == guest_token)
                        .values(user_id=user_id, guest_token=None))
     return moved

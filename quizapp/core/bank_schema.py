@@ -87,7 +87,7 @@ class BankValidator(FieldChecker):
             statements=statements, cards=cards, faqs=faqs, terms=terms, prompts=prompts,
         )
 
-    def _documents(self, data: dict) -> tuple[Document, ...]:
+    def _documents(self, data: dict[str, Any]) -> tuple[Document, ...]:
         docs = []
         for where, entry in self.entries(data, "documents"):
             if self.fields(entry, where, {"file", "title"}):
@@ -97,7 +97,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, d.file) for w, e, d in docs], "file")
         return tuple(d for _, _, d in docs)
 
-    def _terms(self, data: dict) -> dict[str, str]:
+    def _terms(self, data: dict[str, Any]) -> dict[str, str]:
         terms = dict(DEFAULT_TERMS)
         value = data.get("terms") or {}
         if self.fields(value, "terms", set(DEFAULT_TERMS)):
@@ -106,7 +106,7 @@ class BankValidator(FieldChecker):
                     terms[key] = self.text(value, key, "terms")
         return terms
 
-    def _prompts(self, data: dict) -> dict[str, str]:
+    def _prompts(self, data: dict[str, Any]) -> dict[str, str]:
         prompts = dict(DEFAULT_PROMPTS)
         value = data.get("prompts") or {}
         if not self.fields(value, "prompts", set(DEFAULT_PROMPTS)):
@@ -122,7 +122,7 @@ class BankValidator(FieldChecker):
                 prompts[key] = template
         return prompts
 
-    def _categories(self, data: dict) -> tuple[Category, ...]:
+    def _categories(self, data: dict[str, Any]) -> tuple[Category, ...]:
         raw = []
         for where, entry in self.entries(data, "categories"):
             where = self.named(where, entry, "id")
@@ -167,7 +167,9 @@ class BankValidator(FieldChecker):
         every chain from its start would be quadratic in a long chain."""
         runs_into_cycle: dict[str, bool] = {}
         for start in parents:
-            path, on_path, current = [], set(), start
+            path: list[str] = []
+            on_path: set[str] = set()
+            current: str | None = start
             while current is not None and current not in runs_into_cycle and current not in on_path:
                 path.append(current)
                 on_path.add(current)
@@ -177,7 +179,7 @@ class BankValidator(FieldChecker):
             runs_into_cycle.update(dict.fromkeys(path, cyclic))
         return {node for node, cyclic in runs_into_cycle.items() if cyclic}
 
-    def _organizations(self, data: dict) -> tuple[Organization, ...]:
+    def _organizations(self, data: dict[str, Any]) -> tuple[Organization, ...]:
         raw = [(self.named(w, e, "id"), e) for w, e in self.entries(data, "organizations")]
         raw = [(w, e) for w, e in raw if self.fields(e, w, {"id", "name", "part_of", "source"})]
         ids = {str(e.get("id")) for _, e in raw}
@@ -193,7 +195,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, o.name) for (w, e), o in zip(raw, orgs, strict=True)], "name")
         return tuple(orgs)
 
-    def _simple(self, data: dict, key: str, cls: Callable[..., Any]) -> tuple[Any, ...]:
+    def _simple(self, data: dict[str, Any], key: str, cls: Callable[..., Any]) -> tuple[Any, ...]:
         out = []
         for where, entry in self.entries(data, key):
             where = self.named(where, entry, "id")
@@ -204,7 +206,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, o.name) for w, e, o in out], "name")
         return tuple(o for _, _, o in out)
 
-    def _methods(self, data: dict, cat_ids: set[str]) -> tuple[Method, ...]:
+    def _methods(self, data: dict[str, Any], cat_ids: set[str]) -> tuple[Method, ...]:
         out = []
         for where, entry in self.entries(data, "methods"):
             where = self.named(where, entry, "id")
@@ -221,7 +223,8 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, m.name) for w, e, m in out], "name")
         return tuple(m for _, _, m in out)
 
-    def _items(self, data: dict, cats: set[str], orgs: set[str], mods: set[str], meths: set[str]) -> tuple[Item, ...]:
+    def _items(self, data: dict[str, Any], cats: set[str], orgs: set[str], mods: set[str],
+               meths: set[str]) -> tuple[Item, ...]:
         out = []
         for where, entry in self.entries(data, "items"):
             where = self.named(where, entry)
@@ -249,7 +252,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, i.name.casefold()) for w, e, i in out], "name")
         return tuple(i for _, _, i in out)
 
-    def _applications(self, data: dict, cats: set[str], mods: set[str]) -> tuple[Application, ...]:
+    def _applications(self, data: dict[str, Any], cats: set[str], mods: set[str]) -> tuple[Application, ...]:
         out = []
         for where, entry in self.entries(data, "applications"):
             where = self.named(where, entry)
@@ -282,7 +285,7 @@ class BankValidator(FieldChecker):
         if missing > shown:
             self.error(where, f"values has no value for {missing - shown} more categories", entry)
 
-    def _dimensions(self, data: dict, cats: set[str]) -> tuple[Dimension, ...]:
+    def _dimensions(self, data: dict[str, Any], cats: set[str]) -> tuple[Dimension, ...]:
         out, sorted_cats = [], sorted(cats)
         for where, entry in self.entries(data, "dimensions"):
             where = self.named(where, entry)
@@ -309,7 +312,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, d.name.casefold()) for w, e, d in out], "name")
         return tuple(d for _, _, d in out)
 
-    def _notes(self, data: dict, key: str, cats: set[str]) -> tuple[Note, ...]:
+    def _notes(self, data: dict[str, Any], key: str, cats: set[str]) -> tuple[Note, ...]:
         out = []
         for where, entry in self.entries(data, key):
             where = self.named(where, entry, "title")
@@ -329,7 +332,7 @@ class BankValidator(FieldChecker):
                             self.source(entry, where), sides))
         return tuple(out)
 
-    def _faqs(self, data: dict) -> tuple[Faq, ...]:
+    def _faqs(self, data: dict[str, Any]) -> tuple[Faq, ...]:
         out = []
         for where, entry in self.entries(data, "faqs"):
             where = self.named(where, entry, "question")
@@ -349,7 +352,7 @@ class BankValidator(FieldChecker):
         self.unique([(w, e, f.question.casefold()) for w, e, f in out], "question")
         return tuple(f for _, _, f in out)
 
-    def _pros_cons(self, data: dict, cats: set[str]) -> tuple[ProCon, ...]:
+    def _pros_cons(self, data: dict[str, Any], cats: set[str]) -> tuple[ProCon, ...]:
         out = []
         for where, entry in self.entries(data, "pros_cons"):
             if not self.fields(entry, where, {"category", "kind", "text", "source"}):
@@ -361,7 +364,7 @@ class BankValidator(FieldChecker):
                               kind, self.text(entry, "text", where), self.source(entry, where)))
         return tuple(out)
 
-    def _statements(self, data: dict) -> tuple[Statement, ...]:
+    def _statements(self, data: dict[str, Any]) -> tuple[Statement, ...]:
         out = []
         for where, entry in self.entries(data, "statements"):
             if not self.fields(entry, where, {"text", "answer", "explanation", "source"}):
