@@ -23,7 +23,7 @@ from .core.passwords import password_problems
 from .core.questions import KINDS
 from .core.quiz_export import quiz_to_gift, quiz_to_json
 from .extensions import db
-from .models import User
+from .models import User, normalise_username
 
 PASSWORD_ENV = "QUIZAPP_PASSWORD"
 MAX_NAME = 64  # users.username and users.display_name
@@ -130,8 +130,11 @@ def create_user(username: str, instructor: bool, display_name: str | None) -> No
     for label, value in (("username", username), ("display name", display_name or "")):
         if len(value) > MAX_NAME:
             raise click.ClickException(f"The {label} is {len(value)} characters; at most {MAX_NAME}.")
-    if db.session.execute(select(User).filter_by(username=username)).scalar_one_or_none():
-        raise click.ClickException(f"A user named '{username}' already exists.")
+    taken = db.session.execute(select(User).filter_by(username_key=normalise_username(username))
+                               ).scalar_one_or_none()
+    if taken is not None:
+        raise click.ClickException(f"A user named '{taken.username}' already exists (names are compared "
+                                   "ignoring case).")
     password = os.environ.get(PASSWORD_ENV) or click.prompt("Password", hide_input=True,
                                                             confirmation_prompt=True)
     problems = password_problems(password, username)

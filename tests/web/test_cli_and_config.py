@@ -67,6 +67,8 @@ def test_create_user_reads_the_password_from_the_environment(app: Flask, runner:
         user = db.session.execute(select(User).filter_by(username="teacher")).scalar_one()
         assert user.is_instructor and user.check_password("long-password")
     assert "already exists" in runner.invoke(args=["create-user", "teacher"]).output
+    differs_in_case = runner.invoke(args=["create-user", "TEACHER"])
+    assert differs_in_case.exit_code == 1 and "'teacher' already exists" in differs_in_case.output
 
 
 def test_create_user_prompts_for_the_password(app: Flask, runner: FlaskCliRunner, monkeypatch):
