@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-SERVER_START_TIMEOUT = 30.0
-GRACEFUL_TIMEOUT = 10  # gunicorn --graceful-timeout: how long workers may finish in-flight requests
+SERVER_START_TIMEOUT = 90.0  # gunicorn boots slowly when the machine is busy
+GRACEFUL_TIMEOUT = 30  # gunicorn --graceful-timeout: how long workers may finish in-flight requests (a killed
+# worker shows as a shutdown that lasted this long; generous, so a loaded machine is not mistaken for one)
 REQUEST_TIMEOUT = 20.0
 BANK = "llm-vs-genai"
 ALL_KINDS = ["classify", "match", "method", "truefalse", "organization", "modality", "dimension"]
