@@ -95,7 +95,7 @@ def attempt_detail(assignment_id: int, attempt_id: int) -> str:
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.assignment_id != item.id:
         abort(404, description="There is no such attempt at this assignment.")
-    rows = []
+    rows: list[dict[str, object]] = []
     for target in attempt.questions:
         if target.kind == "description":
             continue
