@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from threading import Lock
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
@@ -16,6 +19,8 @@ from .core.imported import ImportedQuestion
 from .extensions import db
 from .models import Bank, BankVersion, utcnow
 from .paths import resource_dir
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -106,24 +111,44 @@ def store_bank_file(path: str | Path, fmt: str | None = None, slug: str | None =
     return store_bank(read_bank_file(path), path.name, fmt, slug, title)
 
 
-@lru_cache(maxsize=32)
-def _parse_factbank(content_hash: str, text: str) -> FactBank:
-    return load_bank_text(text)
+class _ParsedByKey:
+    """Parsed banks of this process, the newest 32, keyed by content hash (and format and file name).
+
+    Hand-written rather than ``lru_cache``: that keys on every argument, so each hit would hash and compare the
+    whole bank text. Keyed without it, a hit never loads ``Bank.source_text`` (a deferred column) at all.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[str, ...], parse: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return cast(T, self._items[key])
+        value = parse()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
 
 
-@lru_cache(maxsize=32)
-def _parse_imported(content_hash: str, fmt: str, text: str, filename: str) -> tuple[ImportedQuestion, ...]:
-    return tuple(read_questions(fmt, text, filename).questions)
+_PARSED = _ParsedByKey()
 
 
 def fact_bank(row: Bank) -> FactBank:
     """The parsed fact bank for a row, cached by content hash (parsing YAML on every request is slow)."""
-    return _parse_factbank(row.content_hash, row.source_text)
+    return _PARSED.get(("factbank", row.content_hash), lambda: load_bank_text(row.source_text))
 
 
 def imported_questions(row: Bank) -> tuple[ImportedQuestion, ...]:
     """The questions of a GIFT, Aiken or CSV bank, cached by content hash."""
-    return _parse_imported(row.content_hash, row.format, row.source_text, row.filename or row.slug)
+    filename = row.filename or row.slug
+    return _PARSED.get((row.format, row.content_hash, filename),
+                       lambda: tuple(read_questions(row.format, row.source_text, filename).questions))
 
 
 def enabled_banks(fmt: str | None = "factbank") -> list[Bank]:

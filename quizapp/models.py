@@ -121,7 +121,8 @@ class Bank(Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    source_text: Mapped[str] = mapped_column(Text)
+    # Deferred: pages read banks on every request, and the parsed bank comes from the per-process cache.
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(default=True)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
