@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from quizapp.core.generators import KINDS
+
 DEFAULT_BANK = "llm-vs-genai"
-ALL_KINDS = ("classify", "match", "method", "truefalse", "organization", "modality", "dimension")
+ALL_KINDS = tuple(KINDS)  # every generated kind, so start_quiz can untick those not wanted
 # Five kinds including "match": the generator takes kinds in turn, so a 5-question quiz has one of each.
 FIVE_KINDS_WITH_MATCH = ("classify", "match", "truefalse", "organization", "modality")
 PASSWORD = "correct-horse-battery"
