@@ -96,9 +96,7 @@ def attempt_detail(assignment_id: int, attempt_id: int) -> str:
     if attempt is None or attempt.assignment_id != item.id:
         abort(404, description="There is no such attempt at this assignment.")
     rows: list[dict[str, object]] = []
-    for target in attempt.questions:
-        if target.kind == "description":
-            continue
+    for target in attempt.questions:  # descriptions travel with the question after them: never a row here
         answer = target.answer
         rows.append({"position": len(rows) + 1, "prompt": target.data.get("prompt", ""),
                      "response": "(no answer)" if answer is None else response_text(target.data, answer.response),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from ..extensions import csrf, db
 from ..instructor.access import instructor_required
+from ..instructor.codes import new_share_code
 from ..models import Assignment, Bank, User, utcnow
 from ..security import CSP
 from . import tool
@@ -228,7 +228,7 @@ def deep_link() -> Any:
     form.bank.choices = [(b.slug, b.title) for b in banks]
     if form.validate_on_submit():
         bank = next(b for b in banks if b.slug == form.bank.data)
-        assignment = Assignment(code=secrets.token_urlsafe(6), title=form.title.data.strip(),
+        assignment = Assignment(code=new_share_code(), title=form.title.data.strip(),
                                 instructor_id=current_user.id, bank_id=bank.id, kinds=[], categories=[],
                                 question_count=form.question_count.data, shuffle=True, feedback="immediate",
                                 time_limit_minutes=form.time_limit_minutes.data,

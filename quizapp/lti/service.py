@@ -170,4 +170,7 @@ def resource_launch(claims: Mapping[str, Any], retry: bool = True) -> ResourceLa
         if not retry:
             raise
         return resource_launch(claims, retry=False)
+    if link.assignment.deleted_at is not None:
+        raise LaunchProblem("This assignment was deleted by its instructor in quizapp. Ask them to add a new "
+                            "one from the LMS with \"Select content\".")
     return ResourceLaunch(user, link.assignment, link)

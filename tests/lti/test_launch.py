@@ -10,9 +10,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
+from quizapp.instructor.codes import SHARE_CODE_ALPHABET, SHARE_CODE_LENGTH
 from quizapp.lti.models import LtiContextInstructor, LtiGradeTarget, LtiResourceLink, LtiScore, LtiUser
 from quizapp.lti.outbox import run_batch
-from quizapp.models import Assignment, QuizAttempt, User
+from quizapp.models import Assignment, QuizAttempt, User, utcnow
 from tests.conftest import answer_current
 from tests.lti.conftest import deep_link_response, launch
 from tests.lti.platform import INSTITUTION_INSTRUCTOR, INSTRUCTOR, LEARNER, TestPlatform, new_private_key
@@ -271,3 +272,19 @@ def test_over_https_the_launch_cookies_are_cross_site_and_a_launch_still_works(a
         stranger.delete_cookie("lti1p3-session-id", domain="localhost")
         refused = stranger.post("/lti/launch", data=form, base_url="https://localhost")
         assert refused.status_code == 400 and "cookie" in refused.get_data(as_text=True)
+
+
+def test_a_deep_linked_assignment_gets_a_readable_code_and_once_deleted_cannot_be_launched(
+        app: Flask, registered: TestPlatform):
+    item = add_activity(app, registered, count=3)
+    code = item["custom"]["quizapp_assignment"]
+    assert len(code) == SHARE_CODE_LENGTH and set(code) <= set(SHARE_CODE_ALPHABET)
+    first = launch(app.test_client(), registered, user="learner-del", resource_link="rl-del", custom=item["custom"])
+    assert first.response.status_code == 302
+    with app.app_context():
+        assignment = db.session.execute(select(Assignment).filter_by(code=code)).scalar_one()
+        assignment.deleted_at = utcnow()
+        db.session.commit()
+    again = launch(app.test_client(), registered, user="learner-del", resource_link="rl-del", custom=item["custom"])
+    page = _refused(again.response, "deleted")
+    assert 400 <= again.response.status_code < 500 and "Select content" in page
