@@ -27,6 +27,7 @@ NOT_PAGES: dict[str, str] = {
     "static": "stylesheets, scripts and images, not pages",
     "main.health": "JSON for load balancers",
     "cards.export": "a file download (.apkg, .tsv)",
+    "auth.download_data": "a JSON download (my data)",
     "instructor.export_bank": "a file download (GIFT, JSON)",
     "instructor.gradebook_download": "a CSV download",
     "instructor.question_files.serve": "an image inside an imported question, not a page",
