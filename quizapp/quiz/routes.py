@@ -28,6 +28,7 @@ from .service import (
     close_if_expired,
     current_question,
     missed_questions,
+    question_strip,
     question_to_answer,
     record_answer,
     start_attempt,
@@ -100,10 +101,12 @@ def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskFo
     if attempt.deadline is not None:
         seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
     action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
+    navigable = answers_at_the_end(attempt)
     return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
                            data=target.data, form=form, seconds_left=seconds_left, action=action,
                            deadline_ms=_deadline_ms(attempt), now_ms=int(now.replace(tzinfo=UTC).timestamp() * 1000),
-                           navigable=answers_at_the_end(attempt), changing=changing, submit_form=FlaskForm())
+                           navigable=navigable, strip=question_strip(attempt) if navigable else [],
+                           changing=changing, submit_form=FlaskForm())
 
 
 def time_is_up(attempt: QuizAttempt) -> Response | None:

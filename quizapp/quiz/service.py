@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -195,6 +196,24 @@ def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
     answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
     return db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id, ~answered)
                               .order_by(AttemptQuestion.position).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class StripEntry:
+    """One question in the navigation strip of an answers-at-the-end quiz."""
+
+    position: int
+    flagged: bool
+    answered: bool
+
+
+def question_strip(attempt: QuizAttempt) -> list[StripEntry]:
+    """Every question's position, flag and answered state: one statement that reads no question data."""
+    rows = db.session.execute(
+        select(AttemptQuestion.position, AttemptQuestion.flagged, Answer.id)
+        .outerjoin(Answer, Answer.attempt_question_id == AttemptQuestion.id)
+        .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))
+    return [StripEntry(position, flagged, answer_id is not None) for position, flagged, answer_id in rows]
 
 
 class UnknownQuestion(LookupError):
