@@ -24,8 +24,9 @@ from pylti1p3.grade import Grade
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core.responses.registry import manually_graded
 from ..extensions import db
-from ..models import QuizAttempt, utcnow
+from ..models import Answer, AttemptQuestion, EssayGrade, QuizAttempt, utcnow
 from .models import LtiGradeTarget, LtiResourceLink, LtiScore
 from .tool import DatabaseCache, registration_for
 
@@ -40,6 +41,15 @@ PURGE_EVERY = 60.0  # seconds between clean-ups of expired launch data
 def ags_timestamp(moment: datetime | None = None) -> str:
     """ISO 8601 with microseconds and a UTC offset, as AGS asks for."""
     return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _essays_awaiting_a_mark(attempt_id: int) -> bool:
+    """Whether an answer of the attempt waits for an instructor's mark (AGS then says "PendingManual")."""
+    rows = db.session.execute(select(AttemptQuestion.data, EssayGrade.id).select_from(AttemptQuestion)
+                              .join(Answer, Answer.attempt_question_id == AttemptQuestion.id)
+                              .outerjoin(EssayGrade, EssayGrade.answer_id == Answer.id)
+                              .where(AttemptQuestion.attempt_id == attempt_id)).all()
+    return any(grade_id is None and manually_graded(data) for data, grade_id in rows)
 
 
 def enqueue_finished_attempt(attempt_id: int, reason: str = "submitted") -> int:
@@ -59,11 +69,12 @@ def enqueue_finished_attempt(attempt_id: int, reason: str = "submitted") -> int:
         .where(LtiResourceLink.assignment_id == attempt.assignment_id, LtiGradeTarget.user_id == attempt.user_id,
                LtiResourceLink.lineitem_url.is_not(None))).scalars().all()
     queued = 0
+    progress = "PendingManual" if _essays_awaiting_a_mark(attempt_id) else "FullyGraded"
     for target_id in targets:
         row = LtiScore(dedupe_key=f"{attempt_id}:{target_id}:{reason}"[:120], attempt_id=attempt_id,
                        grade_target_id=target_id, assignment_id=attempt.assignment_id,
                        score_given=float(attempt.score), score_maximum=float(max(attempt.question_count, 1)),
-                       activity_progress="Completed", grading_progress="FullyGraded", timestamp=ags_timestamp())
+                       activity_progress="Completed", grading_progress=progress, timestamp=ags_timestamp())
         try:
             with db.session.begin_nested():  # a duplicate (the same finish seen twice) is skipped, not an error
                 db.session.add(row)

@@ -229,7 +229,8 @@ def test_a_graded_essay_queues_the_new_score_for_the_lms(app: Flask):
     assert teacher.post(url, data={"mark": "5", "save": "y"}).status_code == 302
     assert teacher.post(url, data={"mark": "3", "save": "y"}).status_code == 302
     with app.app_context():
-        scores = db.session.execute(select(LtiScore.score_given, LtiScore.score_maximum)
+        scores = db.session.execute(select(LtiScore.score_given, LtiScore.score_maximum, LtiScore.grading_progress)
                                     .where(LtiScore.attempt_id == attempt_id).order_by(LtiScore.id)).all()
-    # On submission (provisional 1 of 2), then each saved mark: 5/5 + 1, then 3/5 + 1.
-    assert [tuple(s) for s in scores] == [(1.0, 2.0), (2.0, 2.0), (1.6, 2.0)]
+    # On submission (provisional 1 of 2, the essay still to mark), then each saved mark: 5/5 + 1, then 3/5 + 1.
+    assert [tuple(s) for s in scores] == [(1.0, 2.0, "PendingManual"), (2.0, 2.0, "FullyGraded"),
+                                          (1.6, 2.0, "FullyGraded")]
