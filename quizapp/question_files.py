@@ -10,7 +10,7 @@ with the content type found when it was imported (only PNG, JPEG, GIF and WebP a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,13 @@ from .core.imported import EmbeddedFile
 from .extensions import db
 from .models import SHARED, Bank, BankUpload, Model, QuizAttempt, utcnow
 from .owner import current_owner
+
+
+def instructor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """quizapp.instructor.access.instructor_required, imported late: that package imports this module."""
+    from .instructor.access import instructor_required as required
+
+    return required(view)
 
 bp = Blueprint("question_files", __name__)
 
@@ -107,6 +114,7 @@ def _image(data: bytes, content_type: str) -> Response:
 
 
 @bp.get("/instructor/uploads/<int:upload_id>/files/<sha256>/<path:name>")
+@instructor_required
 def pending(upload_id: int, sha256: str, name: str) -> Response:
     """An image of an upload waiting for its instructor's confirmation (for the preview)."""
     upload = db.session.get(BankUpload, upload_id)
