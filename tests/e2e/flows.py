@@ -66,7 +66,8 @@ def start_quiz(page: Page, kinds: tuple[str, ...], length: int = 5, feedback: st
     page.get_by_label(feedback).check()
     page.get_by_role("button", name="Start quiz").click()
     expect(page).to_have_url(re.compile(r"/quiz/\d+$"))
-    expect(page.locator("#quiz-progress")).to_have_text(f"Question 1 of {length}")
+    # A bank may hold fewer questions of the chosen kinds than asked for; the quiz then has all of them.
+    expect(page.locator("#quiz-progress")).to_have_text(re.compile(r"Question 1 of \d+"))
     page.wait_for_load_state()  # the deferred app.js has run: keyboard shortcuts work from here
 
 
