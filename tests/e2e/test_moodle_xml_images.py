@@ -38,12 +38,13 @@ def test_moodle_xml_images_show_in_the_preview_and_the_bank_page(browser, live_s
         expect(page.get_by_text("in 1 category, 0 warnings")).to_be_visible()
         page.wait_for_load_state("networkidle")
         preview = loaded_images(page)
-        assert len(preview) == 2 and all(width > 0 for width in preview), preview  # question text, general feedback
+        # question text, general feedback and both true/false feedbacks
+        assert len(preview) == 4 and all(width > 0 for width in preview), preview
         page.get_by_role("button", name="Import").click()
         expect(page.get_by_role("link", name="Export Moodle XML")).to_be_visible()
         page.wait_for_load_state("networkidle")
         bank = loaded_images(page)
-        assert len(bank) == 2 and all(width > 0 for width in bank), bank
+        assert len(bank) == 4 and all(width > 0 for width in bank), bank
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
