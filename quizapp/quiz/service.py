@@ -91,8 +91,9 @@ def attempts_used(assignment: Assignment, user_id: int) -> int:
 
 
 def _last_attempt_number(assignment_id: int, user_id: int) -> int:
-    return db.session.execute(select(func.coalesce(func.max(QuizAttempt.attempt_number), 0)).where(
+    last = db.session.execute(select(func.max(QuizAttempt.attempt_number)).where(
         QuizAttempt.assignment_id == assignment_id, QuizAttempt.user_id == user_id)).scalar_one()
+    return last or 0
 
 
 def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime,
@@ -312,4 +313,4 @@ def claim_guest_attempts(guest_token: str, user_id: int) -> int:
     result = db.session.execute(update(QuizAttempt).where(QuizAttempt.guest_token == guest_token,
                                                           QuizAttempt.user_id.is_(None))
                                 .values(user_id=user_id, guest_token=None))
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0  # a CursorResult for UPDATE; Result's type lacks rowcount

@@ -21,8 +21,8 @@ from tests.conftest import AuthActions, make_app, start_quiz
 from tests.web.test_instructor import make_instructor
 
 PARAM_VALUES = {"attempt_id": "1", "position": "1", "upload_id": "1", "assignment_id": "1", "user_id": "1",
-                "slug": "llm-vs-genai", "fmt": "csv", "code": "abc", "answer_id": "1", "sha256": "0" * 64, "name": "x.png",
-                "platform_id": "1", "score_id": "1"}
+                "slug": "llm-vs-genai", "fmt": "csv", "code": "abc", "answer_id": "1", "sha256": "0" * 64,
+                "name": "x.png", "platform_id": "1", "score_id": "1"}
 
 
 def test_security_headers_on_every_response(client):
