@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -43,35 +46,44 @@ def edit_assignment(assignment_id: int) -> str | Response | tuple[str, int]:
         400 if request.method == "POST" else 200
 
 
+def _change_by_button(assignment_id: int, change: Callable[[Assignment, datetime], str]) -> Response:
+    """A one-button action on the assignment: ``change`` alters it (given now) and says what it did."""
+    item = _own(assignment_id)
+    if ButtonForm().validate_on_submit():
+        message = change(item, utcnow())
+        db.session.commit()
+        flash(message, "info")
+    return redirect(url_for("instructor.assignment", assignment_id=item.id))
+
+
+def _close(item: Assignment, now: datetime) -> str:
+    item.closes_at = now
+    if item.opens_at is not None and item.opens_at >= now:
+        item.opens_at = None
+    return f"{item.title} is closed. Reopen it to let learners start again."
+
+
+def _reopen(item: Assignment, now: datetime) -> str:
+    item.closes_at = None
+    if item.feedback == "after_close":  # it needs a closing time, which reopening removed
+        item.feedback = "immediate"
+    if item.opens_at is not None and item.opens_at > now:
+        item.opens_at = None
+    return f"{item.title} is open again, with no closing time."
+
+
 @bp.post("/instructor/assignments/<int:assignment_id>/close")
 @instructor_required
 def close_assignment(assignment_id: int) -> Response:
     """Close now: no new attempts; answers shown "after the assignment closes" are revealed."""
-    item = _own(assignment_id)
-    if ButtonForm().validate_on_submit():
-        now = utcnow()
-        item.closes_at = now
-        if item.opens_at is not None and item.opens_at >= now:
-            item.opens_at = None
-        db.session.commit()
-        flash(f"{item.title} is closed. Reopen it to let learners start again.", "info")
-    return redirect(url_for("instructor.assignment", assignment_id=item.id))
+    return _change_by_button(assignment_id, _close)
 
 
 @bp.post("/instructor/assignments/<int:assignment_id>/reopen")
 @instructor_required
 def reopen_assignment(assignment_id: int) -> Response:
     """Reopen: open now with no closing time (set one with Edit)."""
-    item = _own(assignment_id)
-    if ButtonForm().validate_on_submit():
-        item.closes_at = None
-        if item.feedback == "after_close":  # it needs a closing time, which reopening removed
-            item.feedback = "immediate"
-        if item.opens_at is not None and item.opens_at > utcnow():
-            item.opens_at = None
-        db.session.commit()
-        flash(f"{item.title} is open again, with no closing time.", "info")
-    return redirect(url_for("instructor.assignment", assignment_id=item.id))
+    return _change_by_button(assignment_id, _reopen)
 
 
 @bp.post("/instructor/assignments/<int:assignment_id>/delete")

@@ -255,3 +255,23 @@ def test_time_zone_choices_and_conversion():
     assert not [z for z in zones if z.startswith(("Etc/", "US/")) or ("/" not in z and z != "UTC")]
     assert local_to_utc(datetime(2026, 1, 15, 9, 0), "America/New_York") == datetime(2026, 1, 15, 14, 0)
     assert local_to_utc(datetime(2026, 1, 15, 9, 0), "No/Such_Zone") == datetime(2026, 1, 15, 9, 0)
+
+
+def test_close_and_reopen_clear_a_future_opening_and_reopen_resets_after_close_feedback(app: Flask,
+                                                                                        teacher: FlaskClient):
+    slug = import_bank(teacher, AIKEN, "week1.txt")
+    assignment_id, _ = create_assignment(teacher, slug, opens_at="2099-01-01T10:00", closes_at="2099-02-01T10:00",
+                                         feedback="after_close")
+    closed = teacher.post(f"/instructor/assignments/{assignment_id}/close", follow_redirects=True)
+    assert "Week 1 is closed. Reopen it to let learners start again." in closed.get_data(as_text=True)
+    with app.app_context():
+        item = db.session.get(Assignment, assignment_id)
+        assert item.opens_at is None and item.closes_at is not None and item.feedback == "after_close"
+        item.opens_at = datetime(2099, 1, 1)  # set to open later again, then reopened now
+        db.session.commit()
+    reopened = teacher.post(f"/instructor/assignments/{assignment_id}/reopen", follow_redirects=True)
+    assert "Week 1 is open again, with no closing time." in reopened.get_data(as_text=True)
+    with app.app_context():
+        item = db.session.get(Assignment, assignment_id)
+        # "after the assignment closes" needs a closing time, which reopening removed
+        assert item.opens_at is None and item.closes_at is None and item.feedback == "immediate"
