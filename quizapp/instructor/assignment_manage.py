@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..core.responses.registry import manually_graded, response_text, right_answer_text
+from ..core.responses.registry import response_text, right_answer_text
 from ..core.timezones import utc_to_local
 from ..extensions import db
 from ..models import Assignment, QuizAttempt, utcnow
@@ -17,6 +17,7 @@ from . import bp
 from .access import instructor_required, require_own_assignment
 from .assignments import _kind_and_category_choices, apply_settings
 from .forms import AssignmentForm, ButtonForm
+from .grading import awaiting_mark
 
 
 def _own(assignment_id: int) -> Assignment:
@@ -113,6 +114,6 @@ def attempt_detail(assignment_id: int, attempt_id: int) -> str:
         rows.append({"position": len(rows) + 1, "prompt": target.data.get("prompt", ""),
                      "response": "(no answer)" if answer is None else response_text(target.data, answer.response),
                      "right": right_answer_text(target.data), "score": None if answer is None else answer.score,
-                     "awaiting": answer is not None and answer.essay_grade is None and manually_graded(target.data)})
+                     "awaiting": awaiting_mark(target)})
     return render_template("instructor/attempt.html", assignment=item, attempt=attempt, rows=rows,
                            zone=current_user.timezone)

@@ -23,7 +23,7 @@ from .access import instructor_required, require_own_assignment
 from .banks import bank_or_404
 from .codes import new_share_code
 from .forms import AssignmentForm, ButtonForm
-from .reports import finished_and_running, gradebook, gradebook_csv, item_analysis
+from .reports import attempts_of, essays_awaiting, gradebook, gradebook_csv, item_analysis, learners_attempts
 
 
 @bp.app_template_filter("local_time")
@@ -84,12 +84,13 @@ def apply_settings(assignment: Assignment, form: AssignmentForm) -> None:
 def assignment(assignment_id: int) -> str:
     """Results per learner, the share link, and the item analysis."""
     item = require_own_assignment(db.session.get(Assignment, assignment_id))
-    quiz, items = item_analysis(item)
-    return render_template("instructor/assignment.html", assignment=item, rows=gradebook(item), quiz=quiz,
+    attempts = attempts_of(item)  # loaded once for every report on the page
+    quiz, items = item_analysis(item, attempts)
+    return render_template("instructor/assignment.html", assignment=item, rows=gradebook(item, attempts), quiz=quiz,
                            items=items, share_url=url_for("instructor.assignment_landing", code=item.code,
                                                           _external=True),
-                           attempts=finished_and_running(item), now=utcnow(), button=ButtonForm(),
-                           zone=current_user.timezone)
+                           attempts=learners_attempts(attempts), essays_waiting=essays_awaiting(attempts),
+                           now=utcnow(), button=ButtonForm(), zone=current_user.timezone)
 
 
 @bp.get("/instructor/assignments/<int:assignment_id>/gradebook.csv")

@@ -52,12 +52,16 @@ class QueueEntry:
         return self.answer.essay_grade is not None
 
 
+def awaiting_mark(target: AttemptQuestion) -> bool:
+    """An essay answer without a mark yet: provisional in the gradebook, left out of the item analysis. Asks the
+    question's type first, so a page listing many answers loads the marks of essay answers only."""
+    return manually_graded(target.data) and target.answer is not None and target.answer.essay_grade is None
+
+
 def awaiting_grading(item: QuizAttempt | AttemptQuestion) -> int:
     """How many essay answers of an attempt (or of one of its questions) have no mark yet."""
     targets = item.questions if isinstance(item, QuizAttempt) else [item]
-    return sum(1 for t in targets if t.answer is not None and t.answer.essay_grade is None and manually_graded(t.data))
-
-
+    return sum(1 for t in targets if awaiting_mark(t))
 
 
 def essay_queue(assignment: Assignment) -> list[QueueEntry]:
@@ -110,14 +114,7 @@ def _owned_essay(assignment: Assignment, answer_id: int) -> Answer:
     return answer
 
 
-def essays_awaiting(assignment: Assignment) -> int | None:
-    """How many essay answers of the assignment await grading; None when it has no essay answers at all."""
-    entries = essay_queue(assignment)
-    return sum(1 for e in entries if not e.graded) if entries else None
-
-
 bp.add_app_template_global(awaiting_grading)
-bp.add_app_template_global(essays_awaiting)
 
 
 @bp.get("/instructor/assignments/<int:assignment_id>/grading")

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from ..core.responses.multiple import MultipleChoice
 from ..core.responses.registry import manually_graded, response_text, type_of
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, QuizAttempt
+from .grading import awaiting_mark
 
 
 @dataclass
@@ -51,7 +53,9 @@ def question_key(data: dict[str, Any]) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-def _attempts(assignment: Assignment) -> list[QuizAttempt]:
+def attempts_of(assignment: Assignment) -> list[QuizAttempt]:
+    """Every attempt at the assignment, the earliest first, with its learner, questions, answers and marks (one
+    load; a page that shows several reports passes it to each)."""
     return list(db.session.execute(
         select(QuizAttempt).where(QuizAttempt.assignment_id == assignment.id)
         .options(selectinload(QuizAttempt.user),
@@ -60,20 +64,23 @@ def _attempts(assignment: Assignment) -> list[QuizAttempt]:
         .order_by(QuizAttempt.started_at)).scalars())
 
 
-def finished_and_running(assignment: Assignment) -> list[QuizAttempt]:
+def learners_attempts(attempts: Sequence[QuizAttempt]) -> list[QuizAttempt]:
     """Every learner's attempts, the earliest first, for the assignment page's list of attempts."""
-    return [attempt for attempt in _attempts(assignment) if attempt.user is not None]
+    return [attempt for attempt in attempts if attempt.user is not None]
 
 
-def _awaiting(target: AttemptQuestion) -> bool:
-    """An essay answer without a mark yet: provisional in the gradebook, left out of the item analysis."""
-    return target.answer is not None and target.answer.essay_grade is None and manually_graded(target.data)
+def essays_awaiting(attempts: Sequence[QuizAttempt]) -> int | None:
+    """How many essay answers of the finished attempts await a mark; None when they hold no essay answer at all
+    (the assignment page then offers no grading link)."""
+    essays = [t for a in attempts if a.finished_at is not None for t in a.questions
+              if t.answer is not None and manually_graded(t.data)]
+    return sum(1 for t in essays if t.answer is not None and t.answer.essay_grade is None) if essays else None
 
 
-def gradebook(assignment: Assignment) -> list[LearnerRow]:
+def gradebook(assignment: Assignment, attempts: Sequence[QuizAttempt] | None = None) -> list[LearnerRow]:
     """One row per learner: attempts, best and last finished score (percent), time of the last."""
     rows: dict[int, LearnerRow] = {}
-    for attempt in _attempts(assignment):
+    for attempt in attempts_of(assignment) if attempts is None else attempts:
         user = attempt.user
         if user is None:  # guests cannot take assignments; nothing to list
             continue
@@ -83,16 +90,16 @@ def gradebook(assignment: Assignment) -> list[LearnerRow]:
             row.finished += 1
             row.best = attempt.percent if row.best is None else max(row.best, attempt.percent)
             row.last, row.last_seconds = attempt.percent, attempt.seconds_taken
-            row.awaiting += sum(1 for t in attempt.questions if _awaiting(t))
+            row.awaiting += sum(1 for t in attempt.questions if awaiting_mark(t))
     return sorted(rows.values(), key=lambda r: r.name.casefold())
 
 
-def _last_responses(assignment: Assignment) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+def _last_responses(attempts: Sequence[QuizAttempt]) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
     """Question key -> heading (in the order first drawn), and per learner their last finished attempt's
     responses with the mark, as Moodle's responses report lists them."""
     headings: dict[str, str] = {}
     last: dict[int, dict[str, str]] = {}
-    for attempt in _attempts(assignment):
+    for attempt in attempts:
         if attempt.user is None or attempt.finished_at is None:
             continue
         cells: dict[str, str] = {}
@@ -103,7 +110,7 @@ def _last_responses(assignment: Assignment) -> tuple[dict[str, str], dict[int, d
             if answer is None:
                 cells[key] = "(no answer)"
             else:
-                mark = "awaiting grading" if _awaiting(target) else f"{answer.score:g}"
+                mark = "awaiting grading" if awaiting_mark(target) else f"{answer.score:g}"
                 cells[key] = f"{response_text(target.data, answer.response)} [{mark}]"
         last[attempt.user.id] = cells  # attempts come earliest first, so the last finished one stays
     return headings, last
@@ -122,10 +129,11 @@ def gradebook_csv(assignment: Assignment) -> str:
     would run as formulas are neutralised (core.csv_safety)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    headings, responses = _last_responses(assignment)
+    attempts = attempts_of(assignment)
+    headings, responses = _last_responses(attempts)
     writer.writerow(safe_row(["display name", "username", "attempts", "finished", *headings.values(), "best %",
                               "last %", "last time (s)", "essays awaiting grading"]))
-    for row in gradebook(assignment):
+    for row in gradebook(assignment, attempts):
         cells = responses.get(row.user_id, {})
         writer.writerow(safe_row([row.name, row.username, row.attempts, row.finished,
                                   *(cells.get(key, "") for key in headings),
@@ -151,17 +159,18 @@ def counted_response(target: AttemptQuestion) -> str:
     return response_text(data, response)
 
 
-def item_analysis(assignment: Assignment) -> tuple[QuizStats, list[ItemReport]]:
+def item_analysis(assignment: Assignment, attempts: Sequence[QuizAttempt] | None = None,
+                  ) -> tuple[QuizStats, list[ItemReport]]:
     """Moodle's statistics over every finished attempt, each question worth one mark."""
     marks: list[AttemptMarks] = []
     prompts: dict[str, tuple[str, str]] = {}
     chosen: dict[str, list[str]] = defaultdict(list)
-    for attempt in _attempts(assignment):
+    for attempt in attempts_of(assignment) if attempts is None else attempts:
         if attempt.finished_at is None:
             continue
         per_question: dict[str, float] = {}
         for target in attempt.questions:
-            if _awaiting(target):  # an ungraded essay has no facility yet
+            if awaiting_mark(target):  # an ungraded essay has no facility yet
                 continue
             key = question_key(target.data)
             prompts.setdefault(key, (target.data["prompt"], target.kind))
