@@ -7,6 +7,7 @@ import json
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -48,8 +49,9 @@ def dashboard() -> str:
     """My banks and assignments, the site's banks and those other instructors share."""
     banks = db.session.execute(select(Bank).where(Bank.deleted_at.is_(None), or_(
         Bank.owner_id == current_user.id, Bank.owner_id.is_(None), Bank.visibility == SHARED))
-        .order_by(Bank.title)).scalars().all()
+        .options(selectinload(Bank.owner)).order_by(Bank.title)).scalars().all()  # "shared by <owner>"
     assignments = db.session.execute(select(Assignment).filter_by(instructor_id=current_user.id, deleted_at=None)
+                                     .options(selectinload(Assignment.bank))  # each one's bank title
                                      .order_by(Assignment.created_at.desc())).scalars().all()
     pending = db.session.execute(select(BankUpload).filter_by(owner_id=current_user.id)
                                  .order_by(BankUpload.created_at.desc())).scalars().all()

@@ -96,3 +96,20 @@ def test_a_list_of_attempts_loads_marks_for_essay_answers_only(app: Flask):
         assert page.status_code == 200 and "awaiting grading" in page.get_data(as_text=True)
         # two attempts, one essay answer each: at most one read of essay marks per attempt, none per question
         assert reads_from(seen, "essay_grades") <= 2, (url, seen)
+
+
+def test_the_dashboard_reads_the_same_whatever_the_number_of_banks_and_assignments(app: Flask):
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    counted = []
+    for round_ in range(2):
+        for n in range(3):  # banks of their own, another instructor's shared one, an assignment on each
+            other = app.test_client()
+            make_instructor(app, other, f"other{round_}{n}")
+            import_bank(other, GIFT, f"shared{round_}{n}.gift", visibility="shared")
+            create_assignment(teacher, import_bank(teacher, GIFT, f"own{round_}{n}.gift"))
+        with statements(app) as seen:
+            page = teacher.get("/instructor/")
+        assert page.status_code == 200 and page.get_data(as_text=True).count("(shared by ") == 3 * (round_ + 1)
+        counted.append(len(seen))
+    assert counted[0] == counted[1], counted
