@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..core.responses.registry import response_text, right_answer_text
-from ..core.timezones import utc_to_local
+from ..core.timezones import offered_zone, utc_to_local
 from ..extensions import db
 from ..models import Assignment, QuizAttempt, utcnow
 from . import bp
@@ -33,8 +33,7 @@ def edit_assignment(assignment_id: int) -> str | Response | tuple[str, int]:
     form.submit.label.text = "Save changes"
     form.kinds.choices, form.categories.choices = _kind_and_category_choices(item.bank)
     if request.method == "GET":
-        zone_name = current_user.timezone
-        form.timezone.data = zone_name
+        zone_name = form.timezone.data = offered_zone(current_user.timezone)
         for field, stored in ((form.opens_at, item.opens_at), (form.closes_at, item.closes_at)):
             local = utc_to_local(stored, zone_name)
             field.data = local.replace(tzinfo=None) if local else None

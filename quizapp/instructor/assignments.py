@@ -14,7 +14,7 @@ from ..banks import fact_bank, imported_questions
 from ..core.generators import available_kinds
 from ..core.imported_quiz import IMPORTED_KINDS, assignable_kinds, gradable
 from ..core.questions import KINDS
-from ..core.timezones import local_to_utc, utc_to_local
+from ..core.timezones import local_to_utc, offered_zone, utc_to_local
 from ..extensions import db
 from ..models import Assignment, Bank, QuizAttempt, utcnow
 from ..quiz.service import QuizConflict, start_assignment_attempt
@@ -53,7 +53,7 @@ def new_assignment(slug: str) -> str | Response | tuple[str, int]:
     form = AssignmentForm()
     form.kinds.choices, form.categories.choices = _kind_and_category_choices(bank)
     if request.method == "GET":
-        form.title.data, form.timezone.data = bank.title, current_user.timezone
+        form.title.data, form.timezone.data = bank.title, offered_zone(current_user.timezone)
     if form.validate_on_submit():
         assignment = Assignment(code=new_share_code(), instructor_id=current_user.id, bank_id=bank.id)
         apply_settings(assignment, form)

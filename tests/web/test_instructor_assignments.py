@@ -275,3 +275,47 @@ def test_close_and_reopen_clear_a_future_opening_and_reopen_resets_after_close_f
         item = db.session.get(Assignment, assignment_id)
         # "after the assignment closes" needs a closing time, which reopening removed
         assert item.opens_at is None and item.closes_at is None and item.feedback == "immediate"
+
+
+LEGACY_ALIASES = ("Australia/ACT", "Australia/NSW", "Australia/North", "Australia/Canberra", "Asia/Calcutta",
+                  "Europe/Kiev", "America/Buenos_Aires", "Pacific/Samoa", "Atlantic/Faeroe")
+
+
+def test_the_zone_list_offers_no_legacy_alias_and_is_built_once(app: Flask, teacher: FlaskClient):
+    slug = import_bank(teacher, AIKEN, "week1.txt")
+    form = teacher.get(f"/instructor/banks/{slug}/assign").get_data(as_text=True)
+    for alias in LEGACY_ALIASES:
+        assert f'value="{alias}"' not in form, alias
+    for current in ("Australia/Sydney", "Australia/Darwin", "Asia/Kolkata", "Europe/Kyiv",
+                    "America/Argentina/Buenos_Aires", "Pacific/Pago_Pago", "Atlantic/Faroe"):
+        assert f'value="{current}"' in form, current
+    assert '<optgroup label="Australia">' in form
+    assert form.index('value="UTC"') < form.index('<optgroup label="Africa">')
+    refused = teacher.post(f"/instructor/banks/{slug}/assign", data={
+        "title": "T", "question_count": 2, "feedback": "immediate", "attempts_allowed": 1, "timezone": "Australia/NSW"})
+    assert refused.status_code == 400
+    with app.test_request_context():
+        from quizapp.instructor.forms import AssignmentForm
+
+        assert AssignmentForm(meta={"csrf": False}).timezone.choices is AssignmentForm(meta={"csrf": False}) \
+            .timezone.choices
+
+
+@pytest.mark.parametrize(("stored", "offered"), [("Australia/NSW", "Australia/Sydney"),
+                                                  ("Asia/Calcutta", "Asia/Kolkata"), ("US/Eastern", "America/New_York"),
+                                                  ("Etc/GMT+5", "UTC")])
+def test_a_stored_legacy_zone_is_offered_as_the_zone_it_stands_for(app: Flask, teacher: FlaskClient, stored: str,
+                                                                   offered: str):
+    """The flashcard settings accept every name zoneinfo knows; the assignment form must not show such a zone as
+    UTC (the browser's first option), or saving would move the dates."""
+    slug = import_bank(teacher, AIKEN, "week1.txt")
+    assignment_id, _ = create_assignment(teacher, slug, timezone=offered, closes_at="2031-07-08T18:30")
+    with app.app_context():
+        db.session.execute(select(User).filter_by(username="teach")).scalar_one().timezone = stored
+        db.session.commit()
+    for url in (f"/instructor/banks/{slug}/assign", f"/instructor/assignments/{assignment_id}/edit"):
+        page = teacher.get(url).get_data(as_text=True)
+        assert re.search(rf'<option selected value="{re.escape(offered)}">|<option value="{re.escape(offered)}" '
+                         r'selected>', page), (url, offered)
+    assert 'value="2031-07-08T18:30"' in teacher.get(f"/instructor/assignments/{assignment_id}/edit") \
+        .get_data(as_text=True)
