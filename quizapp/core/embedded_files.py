@@ -8,6 +8,7 @@ maintained Python SVG sanitiser is available to us; instructors can convert it t
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable
 from urllib.parse import unquote
@@ -31,6 +32,27 @@ def sniff_image(data: bytes) -> str | None:
     if len(data) >= 12 and data.startswith(b"RIFF") and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def describe_file(data: bytes) -> str:
+    """What a file that is not an image seems to be, from its first bytes, for warnings ("MP3 audio")."""
+    kinds = ((b"ID3", "MP3 audio"), (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive or Office document"),
+             (b"OggS", "Ogg audio or video"), (b"fLaC", "FLAC audio"), (b"BM", "a BMP image"),
+             (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"))
+    for magic, kind in kinds:
+        if data.startswith(magic):
+            return kind
+    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
+        return "MP3 audio"
+    if len(data) >= 12 and data[4:8] == b"ftyp":
+        return "MP4 audio or video"
+    if len(data) >= 12 and data.startswith(b"RIFF") and data[8:12] in (b"WAVE", b"AVI "):
+        return "WAV audio" if data[8:12] == b"WAVE" else "AVI video"
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data[:4096])  # a cut last character is fine
+    except UnicodeDecodeError:
+        return "a file of another type"
+    return "a text file" if "".join(text.split()).isprintable() else "a file of another type"
 
 
 def looks_like_svg(name: str, data: bytes) -> bool:

@@ -214,3 +214,40 @@ def test_the_same_questions_give_the_same_bytes():
 def test_text_xml_cannot_hold_is_refused():
     with pytest.raises(QtiWriteError):
         write_qti_package("W", [ImportedQuestion(qtype="description", name="N", text="a\x02")])
+
+
+def test_what_the_readme_says_does_not_survive():  # README, "QTI for Canvas and others"
+    from quizapp.core.imported import Unit
+
+    common = {"category": "$course$/CATEGORY-A", "category_info": "CATINFO", "tags": ("TAGX",), "id_number": "ID-7",
+              "penalty": 0.5, "hints": ("HINT-1",), "general_feedback": "GENERAL"}
+    lossy = [
+        ImportedQuestion(qtype="multichoice", name="MC", text="line one\nline two", answer_numbering="123",
+                         answers=(Answer("A", 1.0, "A-FB"), Answer("B", -0.5, "B-FB")), correct_feedback="CF-TEXT",
+                         partially_correct_feedback="PF-TEXT", incorrect_feedback="IF-TEXT", show_num_correct=True,
+                         **common),
+        ImportedQuestion(qtype="multichoice", name="MA", text="Pick", single=False, answers=(
+            Answer("A", 0.5), Answer("B", -1.0), Answer("C", 0.5)), **common),
+        ImportedQuestion(qtype="shortanswer", name="SA", text="Name it", answers=(
+            Answer("GAN", 1.0, "SA-FB"), Answer("disc*", 0.5, "WILD-FB"), Answer("nope", 0.0, "ZERO-FB"),
+            Answer("*", 0.0, "ANY-FB")), **common),
+        ImportedQuestion(qtype="numerical", name="NUM", text="How far?", units=(Unit("UNITCM", 100.0),),
+                         answers=(Answer("42", 1.0, "NUM-FB", 0.5), Answer("*", 0.0, "NUMANY-FB", None)), **common),
+        ImportedQuestion(qtype="essay", name="ESSAY", text="Discuss", grader_info="GRADER-INFO",
+                         response_template="TEMPLATE-TEXT", response_format="monospaced", **common),
+    ]
+    root = assessment(package(lossy))
+    validate(root)
+    text = etree.tostring(root, encoding="unicode")
+    for lost in ("CATEGORY-A", "CATINFO", "TAGX", "ID-7", "HINT-1", "CF-TEXT", "PF-TEXT", "IF-TEXT", "123", "disc*",
+                 "SA-FB", "WILD-FB", "ZERO-FB", "ANY-FB", "UNITCM", "NUM-FB", "NUMANY-FB", "GRADER-INFO",
+                 "TEMPLATE-TEXT", "monospaced", "penalty"):
+        assert lost not in text, lost
+    assert text.count("GENERAL") == len(lossy) and "A-FB" in text and "B-FB" in text  # what does survive
+    found = items(root)
+    assert found["MC"].find(f".//{{{QTI_NAMESPACE}}}mattext").text == "line one<br>line two"
+    ma = labels(found["MA"])
+    assert score(found["MA"], {"response1": {ma["A"]}}) == 0.0  # no partial credit in the package
+    assert score(found["MA"], {"response1": {ma["A"], ma["C"]}}) == 100.0
+    mc = labels(found["MC"])
+    assert score(found["MC"], {"response1": mc["B"]}) == 0.0  # a negative mark scores 0 (SCORE is 0..100)

@@ -194,3 +194,45 @@ def test_the_upload_preview_shows_the_images_before_anything_is_stored(app: Flas
     assert other.get(urls[0]).status_code == 404  # another instructor's upload
     with app.app_context():
         assert db.session.execute(select(func.count(QuestionFile.id))).scalar_one() == 0
+
+
+def test_moodles_multichoice_imports_its_flags_and_warns_of_the_mp3(app: Flask):
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    response = upload(teacher, (DATA / "multichoice.xml").read_text(encoding="utf-8"), "multichoice.xml")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    preview = teacher.get(response.location).get_data(as_text=True)
+    assert "1 questions in 1 category, 1 warning" in preview and "What language is being spoken?" in preview
+    assert "line 18" in preview and "bonjour.mp3" in preview and "imported without it" in preview
+    teacher.post(response.location + "/confirm")
+    with app.app_context():
+        bank = db.session.execute(select(Bank).filter_by(slug="multichoice")).scalar_one()
+        stored = db.session.execute(select(QuestionFile).filter_by(bank_id=bank.id)).scalars().all()
+        assert sorted((f.content_type, f.size) for f in stored) == [
+            ("image/jpeg", 1024), ("image/jpeg", 1098), ("image/jpeg", 1250), ("image/jpeg", 1999)]
+    page = teacher.get("/instructor/banks/multichoice").get_data(as_text=True)
+    urls = image_urls(page)
+    assert sorted(u.rsplit("/", 1)[1] for u in urls) == ["flag-denmark.jpg", "flag-france.jpg", "flag-german.jpg",
+                                                         "flag-uk.jpg"]
+    assert all(teacher.get(u).mimetype == "image/jpeg" for u in urls)
+
+
+def test_a_file_of_cloze_questions_is_refused_listing_each_skipped_question(app: Flask, runner: FlaskCliRunner,
+                                                                          tmp_path: Path):
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    response = upload(teacher, (DATA / "multianswer.xml").read_text(encoding="utf-8"), "multianswer.xml")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There are no questions in the import file that quizapp can import" in html
+    assert "line 12" in html and "the cloze question &#39;cloze with images&#39; is skipped" in html
+    path = tmp_path / "broken.xml"
+    path.write_text((DATA / "broken_cloze_questions.xml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(args=["check-bank", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["questions"] == [] and len(data["errors"]) == 1
+    assert [w.split(": ")[1] for w in data["warnings"]] == ["line 4", "line 20", "line 36", "line 52", "line 68"]
+    assert all("cloze question" in w and "is skipped" in w for w in data["warnings"])
+    with app.app_context():
+        assert db.session.execute(select(func.count(Bank.id)).filter_by(format="moodlexml")).scalar_one() == 0

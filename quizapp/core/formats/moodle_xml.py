@@ -20,7 +20,12 @@ Deviations, each where Moodle would store something quizapp cannot use or would 
 - question types quizapp has no use for (``cloze``, ``calculated``, ``ddwtos``, ...) are skipped
   with a warning giving their line, where Moodle imports them;
 - only images are kept from ``<file>`` elements (PNG, JPEG, GIF, WebP, each at most 1 MB);
-  other files are dropped with a warning, and an image over the limit is an error.
+  other files (an MP3, a PDF, an SVG) are dropped with a warning naming the file, its line and what
+  it seems to be, and the question is imported without them (Moodle imports it with them); an image
+  over the limit is an error;
+- a category no imported question is in is not kept (quizapp keeps categories only as their
+  questions' paths): a warning says so, unless it is only a parent, with no description, of
+  categories that are kept; a file holding only categories, or only skipped types, has "no questions".
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from dataclasses import dataclass, field
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from ..embedded_files import MAX_IMAGE_BYTES, looks_like_svg, sniff_image
+from ..embedded_files import MAX_IMAGE_BYTES, describe_file, looks_like_svg, sniff_image
 from ..imported import EmbeddedFile, Issue, ParseResult
 from .moodle_xml_questions import NUMBER, WS, QuestionReader
 
@@ -86,6 +91,8 @@ class DocumentReader:
         self.lines: dict[int, int] = {}
         self.category = ""
         self.category_info = ""
+        self.declared: dict[str, tuple[int, str]] = {}  # category path -> (line, info) of its first declaration
+        self.skipped = 0
 
     # -- helpers ---------------------------------------------------------------------------------
     def line(self, element: ET.Element | None) -> int:
@@ -170,8 +177,9 @@ class DocumentReader:
             content_type = sniff_image(data)
             if content_type is None:
                 kind = "an SVG image (SVG can carry script, so it is refused; convert it to PNG)" \
-                    if looks_like_svg(name, data) else "not a PNG, JPEG, GIF or WebP image"
-                self.warn(line, f"the file '{full}' is {kind}: it is not imported, and links to it will not work")
+                    if looks_like_svg(name, data) else f"not a PNG, JPEG, GIF or WebP image ({describe_file(data)})"
+                self.warn(line, f"the file '{full}' is {kind}: quizapp stores only images, so the question is "
+                                "imported without it and its links to the file will not work")
                 continue
             if len(data) > MAX_IMAGE_BYTES:
                 self.error(line, f"the image '{full}' is {len(data) / 1024 / 1024:.1f} MB; each image may be at most "
@@ -213,9 +221,34 @@ class DocumentReader:
             if element.tag != "question":
                 continue  # xmlize: only <question> children of <quiz> are read
             self.question(element)
+        if not self.result.errors:
+            self.unkept_categories()
         if not self.result.questions and not self.result.errors:
-            self.error(1, "There are no questions in the import file")
+            self.error(1, "There are no questions in the import file" + self.why_empty())
         return self.result
+
+    def why_empty(self) -> str:
+        if self.skipped:
+            which = "its question is" if self.skipped == 1 else f"all {self.skipped} of its questions are"
+            return f" that quizapp can import: {which} of a type quizapp skips (see the warnings)"
+        if self.declared:
+            names = ", ".join(repr(path[:60]) for path in list(self.declared)[:3])
+            return f" (it holds only categories: {names}{', ...' if len(self.declared) > 3 else ''})"
+        return ""
+
+    def unkept_categories(self) -> None:
+        """Warn of categories no imported question is in: quizapp keeps a category only as its questions' path."""
+        used = {q.category for q in self.result.questions}
+        for path, (line, info) in self.declared.items():
+            if path in used or not self.result.questions:
+                continue
+            within = any(u.startswith(path + "/") for u in used)
+            if within and not info:
+                continue  # its name lives on in its subcategories' paths, and it has nothing else
+            lost = "its description is not kept" if within else "it is not kept" + (" (nor its description)" if info
+                                                                                     else "")
+            self.warn(line, f"the category '{path[:80]}' holds no question quizapp imports, so {lost}: quizapp keeps "
+                            "a category only as the path of its questions")
 
     def question(self, element: ET.Element) -> None:
         qtype = (element.get("type") or "").strip(WS)
@@ -224,6 +257,7 @@ class DocumentReader:
             self.read_category(element, line)
             return
         if qtype not in SUPPORTED_TYPES:
+            self.skipped += 1
             name = self.value(element, "name/text", "")
             self.warn(line, f"the {qtype or 'untyped'} question {name[:60]!r} is skipped: quizapp has no "
                             f"{qtype or 'untyped'} questions (it imports multichoice, truefalse, shortanswer, "
@@ -244,3 +278,4 @@ class DocumentReader:
         self.category = path
         info = element.find("info")
         self.category_info = self.value(info, "text", "", "the category info") if info is not None else ""
+        self.declared.setdefault(path, (line, self.category_info))

@@ -18,7 +18,11 @@ How each question type is written:
 - essay: a ``response_str`` with no scoring; description: Canvas's text-only item.
 
 Feedback: the general feedback (where quizapp keeps a generated question's explanation) is shown
-for any response; per-answer feedback for that answer; Moodle's combined feedback is lost.
+for any response; per-answer feedback of multiple choice and true/false for that answer (short-answer
+and numerical answers' feedback is not written); Moodle's combined feedback is lost.  Not written at
+all: categories (one section), tags, ID numbers, penalties, hints, answer numbering, units, essays'
+grader information and response options.  Texts become HTML: plain text escaped, Markdown rendered,
+Moodle auto-format with its line breaks as ``<br>``.
 Images travel in ``images/`` and are linked as Canvas does (``$IMS-CC-FILEBASE$/images/...``).
 """
 
@@ -117,6 +121,8 @@ class _Item:
         fmt = self.q.text_format
         if fmt == "plain":
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+        elif fmt == "moodle":  # Moodle auto-format is HTML whose line breaks count, as quizapp shows it
+            text = text.replace("\r\n", "\n").replace("\n", "<br>")
         elif fmt == "markdown":
             import markdown  # the app's own Markdown renderer (a dependency)
 
