@@ -6,8 +6,11 @@ agree on what a file means.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -21,10 +24,27 @@ FORMATS = {"factbank": "quizapp fact bank (YAML)", "gift": "Moodle GIFT", "aiken
            "moodlexml": "Moodle XML"}
 EXTENSIONS = {".yaml": "factbank", ".yml": "factbank", ".gift": "gift", ".csv": "csv", ".aiken": "aiken",
               ".xml": "moodlexml"}
-MAX_QUESTIONS = 5000
+MAX_QUESTIONS = 50_000  # per bank; quizapp.config.MAX_UPLOAD_BYTES leaves room for them
 # The lengths of the banks table's columns (PostgreSQL refuses longer text; SQLite would store it).
 MAX_SLUG, MAX_TITLE, MAX_FILENAME = 64, 200, 200
 _AIKEN_ANSWER = re.compile(r"^ANSWER:", re.MULTILINE)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then running as before.
+
+    Reading a bank makes hundreds of thousands of small objects and no reference cycles, and the
+    collector walks the growing heap again and again meanwhile: with it running, a 50,000-question
+    GIFT file took 13 times as long as a 5,000-question one (linear would be 10; 5.3 without it).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_questions(fmt: str, text: str, filename: str) -> ParseResult:
@@ -37,7 +57,8 @@ def read_questions(fmt: str, text: str, filename: str) -> ParseResult:
         from .formats.aiken import parse_aiken as reader
     else:
         from .formats.csv_bank import parse_csv as reader
-    return reader(text, filename)
+    with collector_paused():
+        return reader(text, filename)
 
 
 def detect_format(filename: str, text: str) -> str:
@@ -132,7 +153,8 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
                          errors=[f"{filename}: unknown format '{fmt}' (use one of: {', '.join(FORMATS)})"])
     if fmt == "factbank":
         try:
-            bank = load_bank_text(text, filename)
+            with collector_paused():
+                bank = load_bank_text(text, filename)
         except BankError as exc:
             return BankCheck(filename, fmt, slug or slug_from(filename), title or filename[:MAX_TITLE],
                              errors=exc.problems)
@@ -145,5 +167,6 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
     if not result.errors and not result.questions:
         check.errors.append(f"{filename}: no questions found")
     if len(result.questions) > MAX_QUESTIONS:
-        check.errors.append(f"{filename}: {len(result.questions)} questions; a bank may hold at most {MAX_QUESTIONS}")
+        check.errors.append(f"{filename}: {len(result.questions):,} questions; a bank may hold at most "
+                            f"{MAX_QUESTIONS:,}: split the file into several banks")
     return _check_lengths(check)

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..config import MAX_UPLOAD_BYTES
-from ..core.bank_check import FORMATS
+from ..core.bank_check import FORMATS, MAX_QUESTIONS
 from ..core.timezones import grouped_zones, is_common_zone
 from ..models import PRIVATE, VISIBILITIES
 from ..quiz.forms import MultiCheckboxField
@@ -35,6 +35,7 @@ class UploadForm(FlaskForm):
         FileAllowed(UPLOAD_EXTENSIONS, "Upload a .yaml, .gift, .txt, .csv, .aiken or Moodle .xml file."),
         FileSize(MAX_UPLOAD_BYTES, message=f"The file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB."),
     ])
+    limits = f"At most {MAX_UPLOAD_BYTES // 1024 // 1024} MB and {MAX_QUESTIONS:,} questions."
     format = SelectField("Format", choices=[SelectChoice("", "Detect from the file name"),
                                             *[SelectChoice(k, v) for k, v in FORMATS.items()]],
                          validators=[Optional()])

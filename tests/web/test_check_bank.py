@@ -6,9 +6,11 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from quizapp.core import bank_check
 from quizapp.core.bank_check import MAX_QUESTIONS, check_bank_text
 from tests.web.test_instructor import import_bank, make_instructor
 from tests.web.test_security import logged_in_instructor
@@ -70,10 +72,28 @@ def test_gift_export_imports_back_to_the_same_questions(app: Flask):
     assert [dict(q.to_dict(), line=0) for q in again.questions] == strip
 
 
-def test_question_count_limit():
-    text = "".join(f"Question {i}?\nA) yes\nB) no\nANSWER: A\n" for i in range(MAX_QUESTIONS + 1))
-    check = check_bank_text(text, "huge.txt", "aiken")
-    assert not check.ok and f"at most {MAX_QUESTIONS}" in check.errors[-1]
+def gift_questions(count: int) -> str:
+    return "".join(f"::q{i}:: Question {i}? {{=yes ~no}}\n\n" for i in range(count))
+
+
+def test_a_bank_of_50001_questions_is_refused_by_check_bank_naming_the_limit(runner: FlaskCliRunner, tmp_path: Path):
+    assert MAX_QUESTIONS == 50_000
+    path = tmp_path / "huge.gift"
+    path.write_text(gift_questions(MAX_QUESTIONS + 1))
+    result = runner.invoke(args=["check-bank", str(path)])
+    assert result.exit_code == 1
+    assert "huge.gift: 50,001 questions; a bank may hold at most 50,000: split the file into several banks" \
+        in result.output
+
+
+def test_the_question_limit_itself_is_accepted(monkeypatch: pytest.MonkeyPatch):
+    """The limit's logic on a lowered cap (a real 50,000-question check is in benchmarks/import_gift.py)."""
+    monkeypatch.setattr(bank_check, "MAX_QUESTIONS", 100)
+    assert check_bank_text(gift_questions(100), "limit.gift").ok
+    over = check_bank_text(gift_questions(101), "over.gift")
+    assert over.errors == ["over.gift: 101 questions; a bank may hold at most 100: split the file into several banks"]
+    aiken = "".join(f"Question {i}?\nA) yes\nB) no\nANSWER: A\n" for i in range(101))
+    assert not check_bank_text(aiken, "huge.txt", "aiken").ok
 
 
 def test_instructor_forms_need_csrf_tokens(csrf_app: Flask):

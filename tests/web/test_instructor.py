@@ -134,8 +134,8 @@ def test_not_utf8_and_wrong_extension_and_oversized(app: Flask, teacher: FlaskCl
     assert response.status_code == 400 and "not UTF-8" in response.get_data(as_text=True)
     response = upload(teacher, "x", "bank.exe")
     assert response.status_code == 400 and "Upload a .yaml, .gift" in response.get_data(as_text=True)
-    response = upload(teacher, "x" * (3 * 1024 * 1024), "big.txt")
-    assert response.status_code == 413 and "larger than the 2 MB limit" in response.get_data(as_text=True)
+    response = upload(teacher, "x" * (33 * 1024 * 1024), "big.txt")
+    assert response.status_code == 413 and "larger than the 32 MB limit" in response.get_data(as_text=True)
     assert counts(app) == before
 
 
