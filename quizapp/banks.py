@@ -8,19 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
-from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 
+from .bank_questions import imported_questions, write_questions
 from .core.bank import FactBank
-from .core.bank_check import BankCheck, check_bank_text, fit_filename, read_questions
+from .core.bank_check import BankCheck, check_bank_text, fit_filename
 from .core.bank_loader import BankError, load_bank_text
-from .core.imported import ImportedQuestion
 from .extensions import db
 from .models import Bank, BankVersion, utcnow
 from .paths import resource_dir
 
-T = TypeVar("T")
+__all__ = ["LoadResult", "bank_by_slug", "bundled_bank_files", "enabled_banks", "fact_bank", "imported_questions",
+           "read_bank_file", "slug_problem", "store_bank", "store_bank_file"]
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,14 @@ def slug_problem(row: Bank | None, owner_id: int | None) -> str | None:
 
 
 def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
-               title: str | None = None, owner_id: int | None = None) -> LoadResult:
+               title: str | None = None, owner_id: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> LoadResult:
     """Validate a bank and insert it, or store it as a new version; all or nothing.
 
-    Raises ``BankError`` listing every problem, and writes nothing, when the file
-    has errors or the slug belongs to another instructor's bank.
+    An imported bank's questions are written as rows of the new version in the same transaction
+    (``progress(written, total)`` after each batch). Raises ``BankError`` listing every problem, and
+    writes nothing, when the file has errors or the slug belongs to another instructor's bank; any
+    other failure part-way also leaves nothing written.
     """
     check = check_bank_text(text, filename, fmt, slug, title)
     if not check.ok:
@@ -100,34 +103,42 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
     row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
     from .question_files import store_question_files  # embedded images, in the same transaction
 
-    store_question_files(row)
-    db.session.commit()
+    try:
+        store_question_files(row)
+        if check.factbank is None:
+            db.session.flush()  # a new bank needs its id
+            write_questions(row.id, row.version, check.questions, progress)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return LoadResult(check, status, row)
 
 
 def store_bank_file(path: str | Path, fmt: str | None = None, slug: str | None = None,
-                    title: str | None = None) -> LoadResult:
+                    title: str | None = None, progress: Callable[[int, int], None] | None = None) -> LoadResult:
     path = Path(path)
-    return store_bank(read_bank_file(path), path.name, fmt, slug, title)
+    return store_bank(read_bank_file(path), path.name, fmt, slug, title, progress=progress)
 
 
 class _ParsedByKey:
-    """Parsed banks of this process, the newest 32, keyed by content hash (and format and file name).
+    """Parsed fact banks of this process, the newest 32, keyed by content hash.
 
     Hand-written rather than ``lru_cache``: that keys on every argument, so each hit would hash and compare the
     whole bank text. Keyed without it, a hit never loads ``Bank.source_text`` (a deferred column) at all.
+    Imported banks need no such cache: their questions are rows (``quizapp.bank_questions``).
     """
 
     def __init__(self, size: int = 32) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._items: OrderedDict[str, FactBank] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[str, ...], parse: Callable[[], T]) -> T:
+    def get(self, key: str, parse: Callable[[], FactBank]) -> FactBank:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return cast(T, self._items[key])
+                return self._items[key]
         value = parse()
         with self._lock:
             self._items[key] = value
@@ -141,14 +152,7 @@ _PARSED = _ParsedByKey()
 
 def fact_bank(row: Bank) -> FactBank:
     """The parsed fact bank for a row, cached by content hash (parsing YAML on every request is slow)."""
-    return _PARSED.get(("factbank", row.content_hash), lambda: load_bank_text(row.source_text))
-
-
-def imported_questions(row: Bank) -> tuple[ImportedQuestion, ...]:
-    """The questions of a GIFT, Aiken or CSV bank, cached by content hash."""
-    filename = row.filename or row.slug
-    return _PARSED.get((row.format, row.content_hash, filename),
-                       lambda: tuple(read_questions(row.format, row.source_text, filename).questions))
+    return _PARSED.get(row.content_hash, lambda: load_bank_text(row.source_text))
 
 
 def enabled_banks(fmt: str | None = "factbank") -> list[Bank]:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from ..banks import fact_bank, imported_questions
+from ..bank_questions import kinds_and_categories
+from ..banks import fact_bank
 from ..core.generators import available_kinds
-from ..core.imported_quiz import IMPORTED_KINDS, assignable_kinds, gradable
+from ..core.imported_quiz import IMPORTED_KINDS
 from ..core.questions import KINDS
 from ..core.timezones import local_to_utc, offered_zone, utc_to_local
 from ..extensions import db
@@ -38,10 +39,7 @@ def _kind_and_category_choices(bank: Bank) -> tuple[list[SelectChoice], list[Sel
         facts = fact_bank(bank)
         return ([SelectChoice(k, KINDS[k]) for k in available_kinds(facts)],
                 [SelectChoice(c.id, c.name) for c in facts.categories])
-    every = imported_questions(bank)
-    questions = gradable(every)
-    kinds = assignable_kinds(every)  # descriptions show with the questions when none or "description" is ticked
-    categories = sorted({q.category for q in questions if q.category})
+    kinds, categories = kinds_and_categories(bank)  # "description" among the kinds if the bank has descriptions
     return ([SelectChoice(k, IMPORTED_KINDS[k]) for k in kinds], [SelectChoice(c, c) for c in categories])
 
 

@@ -13,9 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import lti
-from ..banks import fact_bank, imported_questions
+from ..bank_questions import draw_questions
+from ..banks import fact_bank
 from ..core.generators import generate_quiz
-from ..core.imported_quiz import grade_stored, select_questions
+from ..core.imported_quiz import grade_stored
 from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
@@ -35,8 +36,8 @@ def _questions_for(bank_row: Bank, count: int, seed: int, kinds: Sequence[str] |
         return [q.to_dict() for q in generate_quiz(fact_bank(bank_row), count=count, seed=seed, kinds=kinds or None,
                                                    category=categories or None)]
     source = f"{bank_row.title} ({bank_row.filename or bank_row.slug})"
-    return select_questions(imported_questions(bank_row), count, seed, source=source, kinds=kinds or None,
-                            categories=categories or None, shuffle=shuffle)
+    return draw_questions(bank_row, count, seed, source=source, kinds=kinds or None, categories=categories or None,
+                          shuffle=shuffle)
 
 
 def _create(owner: Owner, bank_row: Bank, questions: list[dict[str, Any]], seed: int, **fields: Any) -> QuizAttempt:
