@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import datetime
 from pathlib import Path
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, Table, insert, inspect, text
 
 from quizapp import MIGRATIONS_DIR, create_app
 from quizapp.extensions import db
@@ -97,3 +100,113 @@ def test_hardening_upgrades_existing_rows(tmp_path: Path):
 
 def test_hardening_upgrades_existing_rows_on_postgresql(tmp_path: Path, postgres_url: str):
     check_hardening_upgrades_existing_rows(postgres_url, tmp_path)
+
+
+WEEK = """$CATEGORY: top/Week 1
+
+::Intro::Three questions on models.
+
+::Q1::Which model family is an LLM? {=GPT ~StyleGAN ~BigGAN}
+
+::Q2::What does a GAN have? {=A generator and a discriminator ~Only an encoder}
+
+::Q3::Which of these is a diffusion model? {=Stable Diffusion ~BERT}
+"""
+
+
+def _insert(table_name: str, **values: object) -> int:
+    """A row written at an old revision through that revision's own table (reflected), not today's model."""
+    table = Table(table_name, MetaData(), autoload_with=db.session.connection())
+    return db.session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+
+
+def _week_bank_with_an_attempt() -> tuple[int, int, str, list[dict]]:
+    """At 0013: an instructor's GIFT bank, an assignment on it and a learner's finished attempt (2 questions
+    answered, their stored copies as that version wrote them). Returns bank id, attempt id, share code, questions."""
+    from werkzeug.security import generate_password_hash
+
+    from quizapp.core.formats.gift import parse_gift
+    from quizapp.core.imported_quiz import grade_stored, select_questions
+
+    when = datetime(2026, 1, 1)
+    teacher, learner = (_insert("users", username=name, username_key=name, display_name=name.title(),
+                                password_hash=generate_password_hash("correct-horse"), is_instructor=name == "teach",
+                                on_leaderboard=True, created_at=when) for name in ("teach", "lea"))
+    bank_id = _insert("banks", slug="week", title="Week", description="3 questions", source_text=WEEK,
+                      content_hash=hashlib.sha256(WEEK.encode()).hexdigest(), enabled=True, loaded_at=when,
+                      format="gift", filename="week.gift", version=1, owner_id=teacher, visibility="private")
+    _insert("banks", slug="facts", title="Facts", description="", source_text="(YAML: generated, never rows)",
+            content_hash="f", enabled=True, loaded_at=when, format="factbank", filename="", version=1)
+    assignment = _insert("assignments", code="week-one", title="Week 1", instructor_id=teacher, bank_id=bank_id,
+                         kinds=[], categories=[], question_count=2, shuffle=True, feedback="immediate",
+                         attempts_allowed=0, created_at=when)
+    stored = select_questions(parse_gift(WEEK).questions, 2, seed=3, source="Week (week.gift)")
+    attempt = _insert("quiz_attempts", user_id=learner, bank_id=bank_id, seed=3, kinds=[], feedback="immediate",
+                      question_count=2, score=sum(grade_stored(q, 0) for q in stored), started_at=when,
+                      finished_at=when, assignment_id=assignment, attempt_number=1, purpose="quiz")
+    for position, data in enumerate(stored, 1):
+        question = _insert("attempt_questions", attempt_id=attempt, position=position, kind=data["kind"], data=data,
+                           flagged=False)
+        _insert("answers", attempt_question_id=question, response=0, score=grade_stored(data, 0), answered_at=when)
+    return bank_id, attempt, "week-one", stored
+
+
+def _json(value: str | dict) -> dict:
+    """A JSON column read through text(): a string on SQLite, decoded already on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def check_bank_questions_migration(database_url: str, instance: Path) -> None:
+    """0014_bank_questions: an imported bank's current text becomes its rows; the old attempt keeps its questions
+    and its review page; a new start draws from the rows; downgrade drops the table and keeps the rest."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(instance),
+                      "TESTING": True, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        try:
+            upgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
+            bank_id, attempt_id, code, stored = _week_bank_with_an_attempt()
+            db.session.commit()
+            upgrade(directory=str(MIGRATIONS_DIR), revision="0014_bank_questions")
+            rows = db.session.execute(text("SELECT version, position, pool_index, description, data FROM "
+                                           "bank_questions WHERE bank_id = :id ORDER BY position"),
+                                      {"id": bank_id}).all()
+            assert [(v, p, i, bool(d)) for v, p, i, d, _ in rows] == [
+                (1, 0, None, True), (1, 1, 0, False), (1, 2, 1, False), (1, 3, 2, False)]
+            names = [_json(data)["name"] for *_, data in rows]
+            assert names == ["Intro", "Q1", "Q2", "Q3"]
+            assert db.session.execute(text("SELECT source_text FROM banks WHERE id = :id"), {"id": bank_id}
+                                      ).scalar_one() == WEEK
+            assert db.session.execute(text("SELECT COUNT(*) FROM bank_questions")).scalar_one() == len(rows)
+            kept = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id "
+                                           "ORDER BY position"), {"id": attempt_id}).scalars().all()
+            assert [_json(d) for d in kept] == json.loads(json.dumps(stored))  # as written, tuples read as lists
+            db.session.commit()
+            client = app.test_client()
+            assert client.post("/auth/login", data={"username": "lea", "password": "correct-horse"}).status_code == 302
+            review = client.get(f"/quiz/{attempt_id}/results")
+            page = review.get_data(as_text=True)
+            assert review.status_code == 200 and all(q["prompt"] in page for q in stored)
+            started = client.post(f"/a/{code}/start")
+            assert started.status_code == 302 and "/quiz/" in started.location, started.location
+            new_attempt = int(started.location.rsplit("/", 1)[1])
+            assert new_attempt != attempt_id
+            drawn = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id"),
+                                       {"id": new_attempt}).scalars().all()
+            assert len(drawn) == 2 and client.get(started.location).status_code == 200
+            assert {_json(d)["imported"]["name"] for d in drawn} <= {"Q1", "Q2", "Q3"}
+            db.session.commit()
+            downgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
+            assert "bank_questions" not in inspect(db.engine).get_table_names()
+            assert db.session.execute(text("SELECT COUNT(*) FROM attempt_questions")).scalar_one() == 4
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_bank_questions_migration(tmp_path: Path):
+    check_bank_questions_migration(f"sqlite:///{tmp_path / 'old.sqlite'}", tmp_path)
+
+
+def test_bank_questions_migration_on_postgresql(tmp_path: Path, postgres_url: str):
+    check_bank_questions_migration(postgres_url, tmp_path)
