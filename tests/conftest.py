@@ -1,18 +1,25 @@
 """Shared fixtures, after Flask's tutorial: app, client, runner and an auth helper.
 
-Every test gets its own real database, created through the real migrations: a SQLite file in
-the test's temporary folder, or, when ``TEST_DATABASE_URL`` names a PostgreSQL server
-(``postgresql+psycopg://postgres@127.0.0.1:5432/test``), a schema of its own in that database
-(``search_path`` set in the URL), dropped after the test. Tests that touch the database are
-marked ``database``; ``make test`` runs them a second time on PostgreSQL.
+Every test gets its own real database: a SQLite file in the test's temporary folder, or, when
+``TEST_DATABASE_URL`` names a PostgreSQL server (``postgresql+psycopg://postgres@127.0.0.1:5432/test``),
+a database of its own on that server, dropped after the test. The app's database (``app_database_url``)
+is a copy of a per-process template made by the real migrations and bank loading; tests of the
+migrations themselves get an empty one (``database_url``: a file, or a schema with ``search_path`` set
+in the URL). Tests that touch the database are marked ``database``; ``make test`` runs them a second
+time on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import re
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
@@ -43,7 +50,7 @@ POSTGRES_NOT_SET = (f"TEST_DATABASE_URL is not set: to run this on PostgreSQL to
 SCHEMA_PREFIX = "quizapp_test_"
 _schema_numbers = itertools.count(1)
 # Fixtures that put a test on the database (``database`` is tests/reliability's, for its gunicorn servers).
-DATABASE_FIXTURES = {"database_url", "postgres_url", "e2e_database", "database"}
+DATABASE_FIXTURES = {"database_url", "app_database_url", "postgres_url", "e2e_database", "database"}
 
 
 def _shown(url: str | URL) -> str:
@@ -160,6 +167,59 @@ def drop_schema(url: str, schema: str) -> None:
         engine.dispose()
 
 
+def database_url_for(url: str, name: str) -> str:
+    """``url`` on the database ``name`` (its connections named after it, as the schemas' are)."""
+    parsed = make_url(url).set(database=name)
+    options = " ".join(filter(None, [parsed.query.get("options"), "-clock_timeout=30s"]))
+    return parsed.update_query_dict({"options": options, "application_name": name}).render_as_string(
+        hide_password=False)
+
+
+def create_database_from(url: str, template: str, name: str) -> str:
+    """A new database ``name`` as a copy of ``template``; returns its URL.
+
+    Copying a migrated database costs about a tenth of a second; migrating and loading one costs
+    seconds, which a thousand tests would pay each."""
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+    finally:
+        engine.dispose()
+    return database_url_for(url, name)
+
+
+def drop_database(url: str, name: str) -> None:
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+@cache
+def _postgres_template(url: str) -> str:
+    """The per-process template database on the server at ``url``: migrated, both banks loaded, and no
+    connection left open (PostgreSQL copies only a template nobody is connected to)."""
+    name = f"{SCHEMA_PREFIX}{os.getpid()}_template"
+    engine = admin_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    atexit.register(drop_database, url, name)
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    app = create_app(_config(folder, DATABASE_URL=database_url_for(url, name)))
+    _migrate_and_load(app)
+    _dispose(app)
+    return name
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "database: uses the app's database (PostgreSQL when TEST_DATABASE_URL is set)")
@@ -182,7 +242,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_report_header(config: pytest.Config) -> str:
     if TEST_DATABASE_URL is None:
         return "database: SQLite (set TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)"
-    return f"database: {_shown(TEST_DATABASE_URL)} (a schema per test)"
+    return f"database: {_shown(TEST_DATABASE_URL)} (a database or schema per test)"
 
 
 @pytest.fixture
@@ -209,8 +269,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 # --- The app ------------------------------------------------------------------------------------
 
 
-def make_app(tmp_path: Path, **overrides: object) -> Flask:
-    config = {
+def _config(tmp_path: Path, **overrides: object) -> dict[str, object]:
+    return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
@@ -218,11 +278,58 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
         **overrides,
     }
-    app = create_app(config)
+
+
+def _migrate_and_load(app: Flask) -> None:
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
         for path in bundled_bank_files():
             store_bank_file(path)
+
+
+@cache
+def _sqlite_template() -> Path:
+    """One SQLite file per test process, built by the real migrations and bank loading, that each test's
+    new SQLite database starts as a copy of.
+
+    Migrating and loading both banks costs most of a second; a copy of the result costs milliseconds, and
+    the test still gets a real file of its own with exactly what those steps write."""
+    folder = Path(tempfile.mkdtemp(prefix="quizapp-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    app = create_app(_config(folder))
+    _migrate_and_load(app)
+    _dispose(app)
+    return folder / "test.sqlite"
+
+
+def _sqlite_file(database_url: str) -> Path | None:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """SQLite's online backup (not a file copy, which could miss pages still in the write-ahead log)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def make_app(tmp_path: Path, migrated: bool = False, **overrides: object) -> Flask:
+    """The app on the given (or the test's SQLite) database, migrated to head with both shipped banks.
+
+    ``migrated``: the database is a copy of a template that already holds them (``app_database_url``).
+    A SQLite database that does not exist yet starts as such a copy too; any other database is migrated
+    and loaded in place."""
+    config = _config(tmp_path, **overrides)
+    target = _sqlite_file(str(config["DATABASE_URL"]))
+    if not migrated and target is not None and not target.exists():
+        _copy_sqlite(_sqlite_template(), target)
+        migrated = True
+    app = create_app(config)
+    if not migrated:
+        _migrate_and_load(app)
     return app
 
 
@@ -234,17 +341,32 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+def app_database_url(tmp_path: Path) -> Iterator[str]:
+    """The test's own database, already migrated with both shipped banks loaded: a copy of the
+    per-process template (a SQLite file, or a PostgreSQL database made from a template database)."""
+    if TEST_DATABASE_URL is None:
+        target = tmp_path / "test.sqlite"
+        _copy_sqlite(_sqlite_template(), target)
+        yield f"sqlite:///{target}"
+        return
+    base = require_postgres()
+    name = new_schema_name()
+    yield create_database_from(base, _postgres_template(base), name)
+    drop_database(base, name)
+
+
+@pytest.fixture
+def app(tmp_path: Path, app_database_url: str) -> Iterator[Flask]:
     """The app on a fresh database with both shipped banks loaded; CSRF off for convenience."""
-    app = make_app(tmp_path, DATABASE_URL=database_url)
+    app = make_app(tmp_path, migrated=True, DATABASE_URL=app_database_url)
     yield app
     _dispose(app)
 
 
 @pytest.fixture
-def csrf_app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+def csrf_app(tmp_path: Path, app_database_url: str) -> Iterator[Flask]:
     """The same app with CSRF protection on, as in production."""
-    app = make_app(tmp_path, DATABASE_URL=database_url, WTF_CSRF_ENABLED=True)
+    app = make_app(tmp_path, migrated=True, DATABASE_URL=app_database_url, WTF_CSRF_ENABLED=True)
     yield app
     _dispose(app)
 
