@@ -12,7 +12,7 @@ from ..models import utcnow
 from ..owner import current_owner
 from . import bp
 from .responses import answer_form, filled_form, response_from
-from .routes import conflict_page, next_in_order, owned_attempt, render_question, time_is_up
+from .routes import conflict_page, countdown, next_in_order, owned_attempt, render_question, time_is_up
 from .service import (
     QuizConflict,
     UnknownQuestion,
@@ -96,7 +96,9 @@ def summary(attempt_id: int) -> str | Response:
     if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     unanswered = [q for q in attempt.questions if q.answer is None]
-    return render_template("quiz/summary.html", attempt=attempt, unanswered=unanswered, submit_form=FlaskForm())
+    flagged = [q for q in attempt.questions if q.flagged]
+    return render_template("quiz/summary.html", attempt=attempt, unanswered=unanswered, flagged=flagged,
+                           **countdown(attempt))
 
 
 @bp.post("/<int:attempt_id>/submit")

@@ -94,19 +94,24 @@ def _deadline_ms(attempt: QuizAttempt) -> int | None:
     return int(attempt.deadline.replace(tzinfo=UTC).timestamp() * 1000) if attempt.deadline else None
 
 
-def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
-    """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
+def countdown(attempt: QuizAttempt) -> dict[str, object]:
+    """What templates/quiz/_timer.html needs: the seconds left (None without a limit) and both clocks."""
     now = utcnow()
     seconds_left = None
     if attempt.deadline is not None:
         seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
+    return {"seconds_left": seconds_left, "deadline_ms": _deadline_ms(attempt),
+            "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000), "submit_form": FlaskForm()}
+
+
+def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
+    """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
     action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
     navigable = answers_at_the_end(attempt)
     return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
-                           data=target.data, form=form, seconds_left=seconds_left, action=action,
-                           deadline_ms=_deadline_ms(attempt), now_ms=int(now.replace(tzinfo=UTC).timestamp() * 1000),
-                           navigable=navigable, strip=question_strip(attempt) if navigable else [],
-                           changing=changing, submit_form=FlaskForm())
+                           data=target.data, form=form, action=action, navigable=navigable,
+                           strip=question_strip(attempt) if navigable else [], changing=changing,
+                           **countdown(attempt))
 
 
 def time_is_up(attempt: QuizAttempt) -> Response | None:
@@ -118,14 +123,17 @@ def time_is_up(attempt: QuizAttempt) -> Response | None:
 
 @bp.get("/<int:attempt_id>")
 def question(attempt_id: int) -> str | Response:
-    """The current (first unanswered) question, or the results when all are answered."""
+    """The current (first unanswered) question; when all are answered, the results, or in an answers-at-the-end
+    quiz the summary page, where the learner submits."""
     attempt = owned_attempt(attempt_id)
     expired = time_is_up(attempt)
     if expired is not None:
         return expired
-    target = current_question(attempt)
-    if target is None or attempt.finished_at is not None:
+    if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
+    target = current_question(attempt)
+    if target is None:  # every question answered: an answers-at-the-end quiz waits for its submission
+        return redirect(url_for("quiz.summary", attempt_id=attempt.id))
     return render_question(attempt, target, answer_form(target.data))
 
 
@@ -217,6 +225,10 @@ def results(attempt_id: int) -> str | Response:
     attempt = owned_attempt(attempt_id)
     close_if_expired(attempt, utcnow())
     if attempt.finished_at is None:
+        if answers_at_the_end(attempt):
+            flash("Submit the quiz to see your results: review your answers, then press Submit all and finish.",
+                  "info")
+            return redirect(url_for("quiz.summary", attempt_id=attempt.id))
         flash("Finish the quiz to see your results.", "info")
         return redirect(url_for("quiz.question", attempt_id=attempt.id))
     if not answers_revealed(attempt, utcnow()):

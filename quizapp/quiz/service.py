@@ -263,28 +263,44 @@ def set_flag(attempt: QuizAttempt, position: int, flagged: bool) -> None:
 def change_answer(attempt: QuizAttempt, position: int, response: Any) -> Answer:
     """Replace an answer before the quiz is submitted (answers-at-the-end quizzes only).
 
-    The answer row stays the one row of its question; the attempt's total is recomputed from its answers in
-    SQL in the same transaction, so a change never counts twice, even beside concurrent answers.
+    The attempt's row is locked first, on the condition that it is not finished: a change that meets a
+    submission either lands before it (and counts) or is refused (and changes nothing). The answer row stays
+    the one row of its question; the total is then recomputed from the answers, so a change never counts twice.
     """
     target = _changeable(attempt, position)
     if target.answer is None:
         raise QuizConflict(f"Question {position} has not been answered yet.")
     score = grade_stored(target.data, response)
     answer = target.answer
+    _lock_unfinished(attempt)
     db.session.execute(update(Answer).where(Answer.id == answer.id).values(response=response, score=score,
                                                                            answered_at=utcnow()))
     total = (select(func.coalesce(func.sum(Answer.score), 0.0)).join(AttemptQuestion)
              .where(AttemptQuestion.attempt_id == attempt.id).scalar_subquery())
-    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-                       .values(score=total))
+    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id).values(score=total))
     db.session.commit()
     db.session.refresh(attempt)
     db.session.refresh(answer)
     return answer
 
 
+def _lock_unfinished(attempt: QuizAttempt) -> None:
+    """Lock the attempt's row if it is still unfinished (PostgreSQL: a row lock; SQLite: the write lock), so
+    no submission can pass in between; else roll back and raise QuizConflict."""
+    locked = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                                          QuizAttempt.finished_at.is_(None))
+                                .values(score=QuizAttempt.score))
+    if not locked.rowcount:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise QuizConflict("This quiz is already finished; answers can no longer change.")
+
+
 def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
-    """Grade and store one answer. Raises QuizConflict, UnknownQuestion or InvalidResponse and changes nothing."""
+    """Grade and store one answer. Raises QuizConflict, UnknownQuestion or InvalidResponse and changes nothing.
+
+    An immediate-feedback quiz is finished by its last answer. An answers-at-the-end quiz is not: it waits on
+    its summary page for the learner's submission (finish_attempt), or for its time limit.
+    """
     target = question_to_answer(attempt, position)
     score = grade_stored(target.data, response)
     answer = Answer(attempt_question_id=target.id, response=response, score=score)
@@ -294,16 +310,23 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
     except IntegrityError as exc:  # a concurrent duplicate submit lost the race
         db.session.rollback()
         raise QuizConflict(f"Question {position} has already been answered.") from exc
-    # Add the score in SQL so two concurrent answers cannot overwrite each other's total.
-    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id)
-                       .values(score=QuizAttempt.score + score))
-    answered = db.session.execute(
-        select(db.func.count(Answer.id)).join(AttemptQuestion)
-        .where(AttemptQuestion.attempt_id == attempt.id)).scalar_one()
-    if answered == attempt.question_count:
-        db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
-                           .values(finished_at=utcnow()))
-        lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
+    # Add the score in SQL so two concurrent answers cannot overwrite each other's total; only while the attempt
+    # is unfinished, so an answer racing a submission (or the time limit) is refused rather than counted after it.
+    added = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                                         QuizAttempt.finished_at.is_(None))
+                               .values(score=QuizAttempt.score + score))
+    if not added.rowcount:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise QuizConflict("This quiz is already finished; answers can no longer change.")
+    if not answers_at_the_end(attempt):
+        answered = db.session.execute(
+            select(db.func.count(Answer.id)).join(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id)).scalar_one()
+        if answered == attempt.question_count:
+            db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                                         QuizAttempt.finished_at.is_(None))
+                               .values(finished_at=utcnow()))
+            lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
     db.session.commit()
     db.session.refresh(attempt)
     return answer

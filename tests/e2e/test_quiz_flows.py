@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.flows import new_context
+from tests.e2e.flows import new_context, percent_shown
 
 PHONE = {"width": 390, "height": 844}
 
@@ -224,3 +224,78 @@ def test_without_javascript_a_late_answer_gets_a_page_with_the_answer_and_the_re
         expect(page.get_by_role("heading", name="Your results", level=1)).to_be_visible()
     finally:
         context.close()
+
+
+def _attempt_rows(database_url: str, attempt_id: int) -> tuple[Any, float, list[tuple[int, Any, float]]]:
+    """(finished_at, score, [(position, response, mark)]) of one attempt, straight from the database."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            finished_at, score = connection.execute(text("SELECT finished_at, score FROM quiz_attempts WHERE id = :i"),
+                                                    {"i": attempt_id}).one()
+            answers = connection.execute(text(
+                "SELECT aq.position, a.response, a.score FROM answers a JOIN attempt_questions aq "
+                "ON aq.id = a.attempt_question_id WHERE aq.attempt_id = :i ORDER BY aq.position"),
+                {"i": attempt_id}).all()
+    finally:
+        engine.dispose()
+    return finished_at, float(score), [(p, r, float(s)) for p, r, s in answers]
+
+
+def test_the_last_answer_leads_to_review_and_submit_and_only_submit_finishes(phone_page: Page,
+                                                                             e2e_database_url: str) -> None:
+    page = phone_page
+    found: dict[str, list[dict[str, Any]]] = {}
+    attempt_id = start(page, ("classify",), feedback="At the end, on the results page")
+    for position in range(1, 6):
+        expect(page.locator("#quiz-progress")).to_have_text(f"Question {position} of 5")
+        page.locator("form[data-question] ul.options label").nth(0).click()
+        page.get_by_role("button", name="Submit answer").click()
+    # Every question answered: the summary page, not the results, and the attempt is still open.
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/summary$"))
+    expect(page.get_by_role("heading", name="Review and submit", level=1)).to_be_visible()
+    expect(page.locator("[data-all-answered]")).to_have_text("Every question has an answer.")
+    expect(page.locator("[data-unanswered]")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Your results")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    axe_clean(page, "review and submit, all answered", found)
+    finished_at, _, answers = _attempt_rows(e2e_database_url, attempt_id)
+    assert finished_at is None and [p for p, _, _ in answers] == [1, 2, 3, 4, 5]
+    page.goto(f"/quiz/{attempt_id}/results")  # the results wait for the submission
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/summary$"))
+    expect(page.get_by_text("Submit the quiz to see your results")).to_be_visible()
+    # Change question 1 from the summary's link; saving it comes back to the summary.
+    page.get_by_role("link", name="Question 1", exact=True).click()
+    radios = page.locator("form[data-question]").get_by_role("radio")
+    expect(radios.nth(0)).to_be_checked()
+    page.locator("form[data-question] ul.options label").nth(1).click()
+    axe_clean(page, "changing an answer", found)
+    page.get_by_role("button", name="Save changed answer").click()
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/summary$"))
+    expect(page.get_by_text("Your answer to question 1 is changed.")).to_be_visible()
+    finished_at, _, answers = _attempt_rows(e2e_database_url, attempt_id)
+    assert finished_at is None and len(answers) == 5 and str(answers[0][1]) == "1"
+    # A second tab on the same summary, to press Submit there too once the first has submitted.
+    second = page.context.new_page()
+    second.set_viewport_size(PHONE)
+    second.goto(f"/quiz/{attempt_id}/summary")
+    expect(second.get_by_role("heading", name="Review and submit", level=1)).to_be_visible()
+    # Submit: the results, graded once.
+    page.get_by_role("button", name="Submit all and finish").click()
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/results$"))
+    expect(page.get_by_role("heading", name="Your results", level=1)).to_be_visible()
+    expect(page.get_by_text("Your quiz is submitted.")).to_be_visible()
+    axe_clean(page, "results after submitting", found)
+    finished_at, score, answers = _attempt_rows(e2e_database_url, attempt_id)
+    assert finished_at is not None and len(answers) == 5
+    assert score == sum(mark for _, _, mark in answers)
+    assert percent_shown(page) == round(100 * score / 5)
+    expect(page.locator(".review-list h3.prompt .verdict", has_text="✓")).to_have_count(int(score))
+    # Submit pressed again in the other tab: the same results, nothing counted twice.
+    second.get_by_role("button", name="Submit all and finish").click()
+    expect(second).to_have_url(re.compile(rf"/quiz/{attempt_id}/results$"))
+    expect(second.get_by_role("heading", name="Your results", level=1)).to_be_visible()
+    expect(second.get_by_text("Your quiz is submitted.")).to_have_count(0)
+    assert percent_shown(second) == percent_shown(page)
+    assert _attempt_rows(e2e_database_url, attempt_id) == (finished_at, score, answers)
+    assert_no_violations(found)

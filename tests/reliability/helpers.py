@@ -98,11 +98,14 @@ ANSWERS_PER_QUESTION = """
 """
 ATTEMPT_TOTALS = """
     SELECT qa.id, qa.score, qa.question_count, CASE WHEN qa.finished_at IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN qa.feedback = 'immediate' THEN 0 ELSE 1 END,
+           CASE WHEN qa.finished_at = qa.deadline OR qa.finished_at = asg.closes_at THEN 1 ELSE 0 END,
            COUNT(DISTINCT aq.id), COUNT(a.id), COALESCE(SUM(a.score), 0)
     FROM quiz_attempts qa
+    LEFT JOIN assignments asg ON asg.id = qa.assignment_id
     LEFT JOIN attempt_questions aq ON aq.attempt_id = qa.id
     LEFT JOIN answers a ON a.attempt_question_id = aq.id
-    GROUP BY qa.id, qa.score, qa.question_count, qa.finished_at
+    GROUP BY qa.id, qa.score, qa.question_count, qa.finished_at, qa.feedback, qa.deadline, asg.closes_at
 """
 
 
@@ -111,20 +114,40 @@ def answers_per_question(database: Database) -> dict[tuple[int, int], int]:
     return {(attempt, position): count for attempt, position, count in database.query(ANSWERS_PER_QUESTION)}
 
 
-def consistency_problems(database: Database) -> list[str]:
-    """Every attempt's score is the sum of its answers; finished exactly when every question is answered."""
+def consistency_problems(database: Database, ledger: Ledger) -> list[str]:
+    """Every attempt's score is the sum of its answers, and every answered question has exactly one answer row
+    (graded once). When an attempt is finished depends on its mode:
+
+    * immediate feedback: finished exactly when every question is answered (its last answer finishes it);
+    * answers at the end: finished exactly when submitted (a submission ``ledger`` saw acknowledged, or one
+      whose reply never came, e.g. cut by a kill) or when its time limit or assignment ended it (its
+      ``finished_at`` is that deadline); never by its last answer, and a submission always finishes it.
+    """
     problems = []
-    for attempt, score, question_count, finished, questions, answered, total in database.query(ATTEMPT_TOTALS):
+    rows = database.query(ATTEMPT_TOTALS)
+    for attempt, score, question_count, finished, at_the_end, expired, questions, answered, total in rows:
         if questions != question_count:
             problems.append(f"attempt {attempt}: question_count {question_count} but {questions} questions stored")
         if abs(float(score) - float(total)) > 1e-6:
             problems.append(f"attempt {attempt}: score {score} but its answers add up to {total}")
         if answered > question_count:
             problems.append(f"attempt {attempt}: {answered} answers for {question_count} questions")
-        if finished and answered != question_count:
-            problems.append(f"attempt {attempt}: finished with {answered} of {question_count} questions answered")
-        if not finished and answered == question_count:
-            problems.append(f"attempt {attempt}: all {answered} questions answered but not finished")
+        if not at_the_end:
+            if finished and answered != question_count:
+                problems.append(f"attempt {attempt}: finished with {answered} of {question_count} questions answered")
+            if not finished and answered == question_count:
+                problems.append(f"attempt {attempt}: all {answered} questions answered but not finished")
+            continue
+        if finished and not expired and attempt not in ledger.submits_posted:
+            problems.append(f"attempt {attempt} (answers at the end): finished with {answered} of {question_count} "
+                            "questions answered but never submitted")
+        if not finished and attempt in ledger.submitted:
+            problems.append(f"attempt {attempt} (answers at the end): its submission was acknowledged but it is "
+                            "not finished")
+    attempts = {row[0] for row in rows}
+    unknown = sorted(ledger.submits_posted - attempts)
+    if unknown:
+        problems.append(f"submissions posted for attempts not in the database: {unknown[:10]}")
     for (attempt, position), count in answers_per_question(database).items():
         if count != 1:
             problems.append(f"attempt {attempt} question {position}: {count} answers stored")
@@ -447,6 +470,8 @@ class Ledger:
     problems: list[str] = field(default_factory=list)
     transport_errors: Counter[str] = field(default_factory=Counter)
     attempts: set[int] = field(default_factory=set)
+    submits_posted: set[int] = field(default_factory=set)  # attempts whose Submit was pressed (reply or not)
+    submitted: set[int] = field(default_factory=set)  # of those, the ones whose submission was acknowledged
     notes: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -474,10 +499,18 @@ class Ledger:
         with self.lock:
             self.transport_errors[type(exc).__name__] += 1
 
+    def posting_submit(self, attempt_id: int) -> None:
+        with self.lock:
+            self.submits_posted.add(attempt_id)
+
+    def acknowledged_submit(self, attempt_id: int) -> None:
+        with self.lock:
+            self.submitted.add(attempt_id)
+
     def summary(self) -> str:
         return (f"statuses {dict(sorted(self.statuses.items()))}, {len(self.acknowledged)} answers acknowledged, "
-                f"{len(self.attempts)} attempts, transport errors {dict(self.transport_errors)}, "
-                f"notes {dict(self.notes)}")
+                f"{len(self.attempts)} attempts, {len(self.submitted)} submitted, "
+                f"transport errors {dict(self.transport_errors)}, notes {dict(self.notes)}")
 
 
 def submit(browser: Browser, form: AnswerForm, ledger: Ledger) -> Reply:
@@ -489,3 +522,50 @@ def submit(browser: Browser, form: AnswerForm, ledger: Ledger) -> Reply:
     elif reply.status != 409:
         ledger.problem(f"{form.action}: unexpected {reply.status} {reply.body[:300]!r}")
     return reply
+
+
+def summary_token(browser: Browser, attempt_id: int, ledger: Ledger) -> str | None:
+    """Open an answers-at-the-end attempt's Review and submit page; its CSRF token, or None if it is not there
+    (already finished: the page redirects to the results)."""
+    page = browser.request("GET", f"/quiz/{attempt_id}/summary")
+    ledger.saw(f"/quiz/{attempt_id}/summary", page)
+    if page.status == 302 and page.location.endswith(f"/quiz/{attempt_id}/results"):
+        return None
+    if page.status != 200 or "Submit all and finish" not in page.body:
+        ledger.problem(f"summary of {attempt_id}: {page.status} {page.body[:300]!r}")
+        return None
+    return csrf_token(page.body)
+
+
+def submit_quiz(browser: Browser, attempt_id: int, token: str, ledger: Ledger) -> Reply:
+    """Press *Submit all and finish*; booked as posted before it is sent (a kill may cut the reply), and as
+    acknowledged on the redirect to the results. Pressing it again, or at the same instant, is a 302 too."""
+    ledger.posting_submit(attempt_id)
+    reply = browser.request("POST", f"/quiz/{attempt_id}/submit", {"csrf_token": token})
+    ledger.saw(f"/quiz/{attempt_id}/submit", reply)
+    if reply.status == 302 and reply.location.endswith(f"/quiz/{attempt_id}/results"):
+        ledger.acknowledged_submit(attempt_id)
+    else:
+        ledger.problem(f"submit {attempt_id}: unexpected {reply.status} {reply.location} {reply.body[:300]!r}")
+    return reply
+
+
+def finish_quiz(browser: Browser, attempt_id: int, feedback: str, ledger: Ledger) -> None:
+    """After the last answer. An immediate-feedback quiz was finished by it: its page leads to the results. An
+    answers-at-the-end quiz was not: its page leads to Review and submit, where it is submitted. Anything else
+    (an answers-at-the-end quiz that finished by itself) is booked as a problem."""
+    onward = browser.request("GET", f"/quiz/{attempt_id}")
+    ledger.saw(f"/quiz/{attempt_id}", onward)
+    expected = "summary" if feedback != "immediate" else "results"
+    if attempt_id in ledger.submits_posted and onward.location.endswith(f"/quiz/{attempt_id}/results"):
+        return  # a submission whose reply was cut (a kill) did finish it
+    if onward.status != 302 or not onward.location.endswith(f"/quiz/{attempt_id}/{expected}"):
+        ledger.problem(f"{feedback} quiz {attempt_id} after its last answer: {onward.status} {onward.location!r}, "
+                       f"not the {expected} page")
+        return
+    if expected == "summary":
+        token = summary_token(browser, attempt_id, ledger)
+        if token is None:
+            ledger.problem(f"quiz {attempt_id}: no Review and submit page after its last answer")
+        else:
+            submit_quiz(browser, attempt_id, token, ledger)

@@ -1,16 +1,21 @@
 """Many concurrent clients answering against a real gunicorn: every acknowledged answer stored exactly once.
 
-Three kinds of client run at the same time, each a guest with its own cookies who starts its quiz through
+Four kinds of client run at the same time, each a guest with its own cookies who starts its quiz through
 the form with its CSRF token:
 
-* walkers answer their quiz page by page, as a browser does;
+* walkers answer their quiz page by page, as a browser does; an answers-at-the-end quiz then waits on its
+  Review and submit page (it must not finish by itself) and the walker presses Submit there;
 * some walkers submit one answer twice at the same instant from two threads (a double click on two tabs):
-  exactly one acknowledgement and one 409, never a 500;
+  exactly one acknowledgement and one 409, never a 500; those with answers at the end also press Submit twice
+  at the same instant: both are sent to the results, and the attempt is finished and graded once;
 * bursters post every question of their quiz at once from several threads, so answers to the same attempt
-  race each other (the score must still add up and the attempt finish exactly once).
+  race each other (the score must still add up), then submit twice at once;
+* racers answer everything, then change every answer while pressing Submit twice, all at the same instant:
+  each change lands before the submission (and counts) or is refused with a 409 (and changes nothing).
 
 Then the database itself is checked (sqlite3 on the file, or psycopg): one row per acknowledged answer and
-none for unacknowledged ones, every score equals the sum of its answers, finished exactly when complete.
+none for unacknowledged ones, every score equals the sum of its answers, immediate-feedback attempts finished
+exactly when complete and answers-at-the-end attempts exactly when submitted.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 import random
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,8 +40,11 @@ from tests.reliability.helpers import (
     answers_per_question,
     consistency_problems,
     current_answer_form,
+    finish_quiz,
     start_quiz,
     submit,
+    submit_quiz,
+    summary_token,
 )
 
 pytestmark = pytest.mark.slow  # real gunicorn servers
@@ -43,6 +52,7 @@ pytestmark = pytest.mark.slow  # real gunicorn servers
 WALKERS = 18
 DOUBLE_SUBMITTERS = 8  # of the walkers, these submit one answer twice at once
 BURSTERS = 6
+RACERS = 6
 QUIZ_LENGTH = 6
 LOAD_TIME_LIMIT = 40.0  # seconds; the whole load normally takes a few
 # record_answer's message when the unique key (not the "already answered" check) refused the duplicate
@@ -51,10 +61,11 @@ RACE_LOST = "has already been answered.<"
 
 def walker(server: Server, index: int, ledger: Ledger, deadline: float, duplicates: list[list[int]],
            double_submitter: bool) -> int:
-    """Answer a quiz page by page; a double submitter posts its 2nd answer from two threads at once."""
+    """Answer a quiz page by page; a double submitter posts its 2nd answer (and Submit) from two threads at once."""
     rng = random.Random(index)
     browser = Browser(server.base_url)
-    attempt_id = start_quiz(browser, QUIZ_LENGTH, feedback=rng.choice(["immediate", "end"]))
+    feedback = rng.choice(["immediate", "end"])
+    attempt_id = start_quiz(browser, QUIZ_LENGTH, feedback=feedback)
     ledger.attempts.add(attempt_id)
     for _ in range(QUIZ_LENGTH + 1):
         if time.monotonic() > deadline:
@@ -69,6 +80,16 @@ def walker(server: Server, index: int, ledger: Ledger, deadline: float, duplicat
             reply = submit(browser, form, ledger)
             if reply.status == 409:
                 ledger.problem(f"walker {index}: 409 for a first answer: {reply.body[:300]!r}")
+    if double_submitter and feedback == "end":
+        token = summary_token(browser, attempt_id, ledger)
+        if token is None:
+            ledger.problem(f"walker {index}: no Review and submit page after the last answer")
+        else:
+            statuses = at_once([lambda: submit_quiz(browser, attempt_id, token, ledger).status] * 2)
+            if statuses != [302, 302]:
+                ledger.problem(f"walker {index}: Submit pressed twice at once gave {statuses}")
+    else:
+        finish_quiz(browser, attempt_id, feedback, ledger)
     return attempt_id
 
 
@@ -91,6 +112,18 @@ def double_submit(browser: Browser, form: AnswerForm, ledger: Ledger) -> list[in
     return sorted(statuses)
 
 
+def at_once(posts: list[Callable[[], int]]) -> list[int]:
+    """Run every post from its own thread, released together by a barrier; their statuses, sorted."""
+    barrier = threading.Barrier(len(posts), timeout=10)
+
+    def post(send: Callable[[], int]) -> int:
+        barrier.wait()
+        return send()
+
+    with ThreadPoolExecutor(len(posts)) as pool:
+        return sorted(pool.map(post, posts))
+
+
 def burster(server: Server, index: int, ledger: Ledger) -> int:
     """Post every question of a quiz concurrently (questions without match items all take ``choice``)."""
     rng = random.Random(1000 + index)
@@ -106,6 +139,12 @@ def burster(server: Server, index: int, ledger: Ledger) -> int:
     refused = [r.status for r in replies if r.status == 409]
     if refused:
         ledger.problem(f"burster {index}: answers to different questions refused: {refused}")
+    pending = browser.request("GET", f"/quiz/{attempt_id}/results")  # all answered, not submitted: not finished
+    if not pending.location.endswith(f"/quiz/{attempt_id}/summary"):
+        ledger.problem(f"burster {index}: results before submitting: {pending.status} {pending.location!r}")
+    submitted = at_once([lambda: submit_quiz(browser, attempt_id, token, ledger).status] * 2)
+    if submitted != [302, 302]:
+        ledger.problem(f"burster {index}: Submit pressed twice at once gave {submitted}")
     results = browser.request("GET", f"/quiz/{attempt_id}/results")  # finished: no redirect loop
     ledger.saw("results", results)
     if results.status != 200:
@@ -113,16 +152,56 @@ def burster(server: Server, index: int, ledger: Ledger) -> int:
     return attempt_id
 
 
-def run_load(server: Server, walkers: int, bursters: int, double_submitters: int) -> None:
-    """All three kinds of client at once, then check every response and the database itself."""
+# What the change route answers when the submission came first.
+CHANGE_TOO_LATE = "already finished"
+
+
+def racer(server: Server, index: int, ledger: Ledger) -> int:
+    """Answer every question, then change every answer and press Submit twice, all at the same instant."""
+    rng = random.Random(2000 + index)
+    browser = Browser(server.base_url)
+    attempt_id = start_quiz(browser, QUIZ_LENGTH, feedback="end", kinds=NO_MATCH_KINDS)
+    ledger.attempts.add(attempt_id)
+    while (form := current_answer_form(browser, attempt_id, rng)) is not None:
+        if submit(browser, form, ledger).status != 302:
+            ledger.problem(f"racer {index}: answer {form.position} refused")
+            return attempt_id
+    token = summary_token(browser, attempt_id, ledger)
+    if token is None:
+        ledger.problem(f"racer {index}: no Review and submit page after the last answer")
+        return attempt_id
+
+    def change(position: int) -> Callable[[], int]:
+        def send() -> int:
+            path = f"/quiz/{attempt_id}/change/{position}"
+            reply = browser.request("POST", path, {"csrf_token": token, "choice": str(rng.randrange(2))})
+            ledger.saw(path, reply)
+            if reply.status == 302:
+                ledger.note("change before the submission")
+            elif reply.status == 409 and CHANGE_TOO_LATE in reply.body:
+                ledger.note("change after the submission refused")
+            else:
+                ledger.problem(f"racer {index}: {path}: {reply.status} {reply.body[:300]!r}")
+            return reply.status
+        return send
+
+    posts = [change(position) for position in range(1, QUIZ_LENGTH + 1)]
+    posts += [lambda: submit_quiz(browser, attempt_id, token, ledger).status] * 2
+    at_once(posts)
+    return attempt_id
+
+
+def run_load(server: Server, walkers: int, bursters: int, double_submitters: int, racers: int = RACERS) -> None:
+    """All four kinds of client at once, then check every response and the database itself."""
     ledger = Ledger()
     duplicates: list[list[int]] = []
     started = time.monotonic()
     deadline = started + LOAD_TIME_LIMIT
-    with ThreadPoolExecutor(walkers + bursters) as pool:
+    with ThreadPoolExecutor(walkers + bursters + racers) as pool:
         futures = [pool.submit(walker, server, i, ledger, deadline, duplicates, i < double_submitters)
                    for i in range(walkers)]
         futures += [pool.submit(burster, server, i, ledger) for i in range(bursters)]
+        futures += [pool.submit(racer, server, i, ledger) for i in range(racers)]
         attempts = []
         for future in futures:
             try:
@@ -145,9 +224,11 @@ def run_load(server: Server, walkers: int, bursters: int, double_submitters: int
         f"acknowledged but not stored: {sorted(ledger.acknowledged - set(stored))[:20]}; "
         f"stored but never acknowledged: {sorted(set(stored) - ledger.acknowledged)[:20]}")
     assert len(ledger.acknowledged) == len(attempts) * QUIZ_LENGTH  # every client finished its quiz
-    assert consistency_problems(server.database) == []
+    assert consistency_problems(server.database, ledger) == []
     finished = server.database.query("SELECT COUNT(*) FROM quiz_attempts WHERE finished_at IS NOT NULL")[0][0]
     assert finished == len(attempts)
+    at_the_end = {row[0] for row in server.database.query("SELECT id FROM quiz_attempts WHERE feedback = 'end'")}
+    assert ledger.submitted == ledger.submits_posted == at_the_end, ledger.summary()  # Submit only where needed
 
 
 def test_concurrent_answers_are_stored_exactly_once(server: Server) -> None:

@@ -85,12 +85,17 @@ def create_assignment(client: FlaskClient, slug: str, **fields) -> tuple[int, st
 
 
 def take(client: FlaskClient, code: str, choice: str = "0") -> int:
-    """Start the assignment and answer every question with the first option (or a text answer)."""
+    """Start the assignment and answer every question with the first option (or a text answer); an
+    answers-at-the-end attempt is then submitted from its Review and submit page."""
     response = client.post(f"/a/{code}/start")
     assert response.status_code == 302 and "/quiz/" in response.location, response.location
     attempt_id = int(response.location.rsplit("/", 1)[1])
     while True:
         page = client.get(f"/quiz/{attempt_id}")
+        if page.status_code == 302 and page.location.endswith(f"/quiz/{attempt_id}/summary"):
+            submitted = client.post(f"/quiz/{attempt_id}/submit")
+            assert submitted.location.endswith(f"/quiz/{attempt_id}/results"), submitted.location
+            return attempt_id
         if page.status_code == 302:
             return attempt_id
         html = page.get_data(as_text=True)

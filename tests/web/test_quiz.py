@@ -69,6 +69,11 @@ def test_feedback_at_the_end_shows_nothing_until_results(app: Flask, client: Fla
     assert client.get(f"/quiz/{attempt_id}/results").status_code == 302  # not finished yet
     for _ in range(4):
         answer_current(client, attempt_id, choice=0)
+    # The last answer does not finish the quiz: it waits on Review and submit for the learner's submission.
+    assert client.get(f"/quiz/{attempt_id}").location.endswith(f"/quiz/{attempt_id}/summary")
+    assert client.get(f"/quiz/{attempt_id}/results").location.endswith(f"/quiz/{attempt_id}/summary")
+    assert stored(app, attempt_id).finished_at is None
+    assert client.post(f"/quiz/{attempt_id}/submit").location.endswith(f"/quiz/{attempt_id}/results")
     html = client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
     assert "Why:" in html and html.count("Source:") == 5
 

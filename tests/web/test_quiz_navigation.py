@@ -7,13 +7,14 @@ import re
 import threading
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AttemptQuestion, QuizAttempt, utcnow
-from quizapp.quiz.service import finish_attempt
+from quizapp.quiz.service import QuizConflict, change_answer, finish_attempt, record_answer
 from tests.conftest import answer_current, start_quiz
 from tests.web.test_quiz import key_of, right_answer_form, stored
 
@@ -108,6 +109,112 @@ def test_answers_at_the_end_navigate_flag_change_and_submit_once(app: Flask, cli
     refused = client.post(f"/quiz/{attempt_id}/change/3", data={"choice": wrong_choice(keys[3])})
     assert refused.status_code == 409 and "already finished" in refused.get_data(as_text=True)
     assert stored(app, attempt_id).score == 2
+
+
+def test_answering_the_last_question_leads_to_review_and_submit_and_only_submit_finishes(app: Flask,
+                                                                                       client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    keys = {p: key_of(app, attempt_id, p) for p in range(1, 6)}
+    for p in range(1, 6):
+        form = {"choice": wrong_choice(keys[p])} if p == 2 else right_answer_form(keys[p])
+        assert client.post(f"/quiz/{attempt_id}/answer/{p}", data=form).status_code == 302
+    # Every question answered: the summary page, not the results; nothing is finished yet.
+    onward = client.get(f"/quiz/{attempt_id}")
+    assert onward.status_code == 302 and onward.location.endswith(f"/quiz/{attempt_id}/summary")
+    summary = client.get(f"/quiz/{attempt_id}/summary").get_data(as_text=True)
+    assert "<h1>Review and submit</h1>" in summary and "5 of 5 questions answered" in summary
+    assert "data-all-answered" in summary and "data-unanswered" not in summary
+    assert f'action="/quiz/{attempt_id}/submit"' in summary and "Submit all and finish" in summary
+    assert stored(app, attempt_id).finished_at is None
+    held = client.get(f"/quiz/{attempt_id}/results")
+    assert held.status_code == 302 and held.location.endswith(f"/quiz/{attempt_id}/summary")
+    assert "Submit the quiz to see your results" in client.get(held.location).get_data(as_text=True)
+    # The summary lists the flagged questions with a link back to each.
+    assert client.post(f"/quiz/{attempt_id}/flag/4", data={"flagged": "1"}).status_code == 302
+    listed = re.search(r"data-flagged>(.*?)</p>", client.get(f"/quiz/{attempt_id}/summary").get_data(as_text=True),
+                       re.S).group(1)
+    assert re.findall(r'href="/quiz/\d+/q/(\d)">question \d</a>', listed) == ["4"]
+    # Change question 2 from the summary's link: back to the summary, still unfinished, regraded in place.
+    page = client.get(f"/quiz/{attempt_id}/q/2").get_data(as_text=True)
+    assert "Save changed answer" in page and f'action="/quiz/{attempt_id}/change/2"' in page
+    changed = client.post(f"/quiz/{attempt_id}/change/2", data=right_answer_form(keys[2]))
+    assert changed.status_code == 302 and changed.location.endswith(f"/quiz/{attempt_id}/summary")
+    assert answers_of(app, attempt_id) == [(p, 1.0) for p in range(1, 6)]
+    attempt = stored(app, attempt_id)
+    assert attempt.finished_at is None and attempt.score == 5
+    # Submit (twice): finished once, the score counted once.
+    first = client.post(f"/quiz/{attempt_id}/submit")
+    assert first.location.endswith(f"/quiz/{attempt_id}/results")
+    results = client.get(first.location).get_data(as_text=True)
+    assert "Your quiz is submitted." in results and "<h1>Your results</h1>" in results
+    finished_at = stored(app, attempt_id).finished_at
+    assert client.post(f"/quiz/{attempt_id}/submit").location.endswith(f"/quiz/{attempt_id}/results")
+    assert "Your quiz is submitted." not in client.get(f"/quiz/{attempt_id}/results").get_data(as_text=True)
+    attempt = stored(app, attempt_id)
+    assert attempt.finished_at == finished_at and attempt.score == 5
+    assert answers_of(app, attempt_id) == [(p, 1.0) for p in range(1, 6)]
+    assert client.get(f"/quiz/{attempt_id}/summary").location.endswith(f"/quiz/{attempt_id}/results")
+
+
+def test_an_immediate_feedback_quiz_still_finishes_with_its_last_answer(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    for p in range(1, 6):
+        assert client.post(f"/quiz/{attempt_id}/answer/{p}",
+                           data=right_answer_form(key_of(app, attempt_id, p))).status_code == 302
+    attempt = stored(app, attempt_id)
+    assert attempt.finished_at is not None and attempt.score == 5
+    assert client.get(f"/quiz/{attempt_id}").location.endswith(f"/quiz/{attempt_id}/results")
+
+
+def _submitted_meanwhile(attempt_id: int, finished: bool = True) -> None:
+    """Another request (another tab, the countdown at zero) submits the attempt, on a connection of its own."""
+    with db.engine.begin() as other:
+        other.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id)
+                      .values(finished_at=utcnow() if finished else None))
+
+
+def test_an_answer_or_a_change_that_loses_the_race_to_a_submission_changes_nothing(app: Flask,
+                                                                                 client: FlaskClient):
+    """The request read the attempt while it was open, and the submission committed before its write: the late
+    answer or change is refused and rolled back, and the total stays what was submitted."""
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    keys = {p: key_of(app, attempt_id, p) for p in range(1, 6)}
+    client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": wrong_choice(keys[1])})
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt.finished_at is None and attempt.questions[0].answer is not None  # read while open
+        _submitted_meanwhile(attempt_id)
+        with pytest.raises(QuizConflict, match="already finished"):
+            change_answer(attempt, 1, keys[1]["answer"])
+    assert answers_of(app, attempt_id) == [(1, 0.0)] and stored(app, attempt_id).score == 0
+    with app.app_context():
+        _submitted_meanwhile(attempt_id, finished=False)
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt.finished_at is None and attempt.questions[1].answer is None
+        _submitted_meanwhile(attempt_id)
+        with pytest.raises(QuizConflict, match="already finished"):
+            record_answer(attempt, 2, keys[2]["answer"])
+    assert answers_of(app, attempt_id) == [(1, 0.0)] and stored(app, attempt_id).score == 0
+
+
+def test_a_timed_summary_counts_down_and_the_deadline_submits_it(app: Flask, client: FlaskClient):
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    for p in range(1, 6):
+        client.post(f"/quiz/{attempt_id}/answer/{p}", data=right_answer_form(key_of(app, attempt_id, p)))
+    with app.app_context():
+        db.session.get(QuizAttempt, attempt_id).deadline = utcnow() + timedelta(minutes=3)
+        db.session.commit()
+    summary = client.get(f"/quiz/{attempt_id}/summary").get_data(as_text=True)
+    assert "data-deadline-ms=" in summary and f'action="/quiz/{attempt_id}/submit" data-time-up-submit' in summary
+    assert "/static/quiz.js" in summary
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        attempt.deadline = deadline = utcnow() - timedelta(minutes=2)  # past the grace period: nobody submitted
+        db.session.commit()
+    assert client.get(f"/quiz/{attempt_id}/summary").location.endswith(f"/quiz/{attempt_id}/results")
+    attempt = stored(app, attempt_id)
+    assert attempt.finished_at == deadline and attempt.score == 5
+    assert answers_of(app, attempt_id) == [(p, 1.0) for p in range(1, 6)]
 
 
 def test_an_immediate_feedback_answer_cannot_be_changed(app: Flask, client: FlaskClient):
