@@ -173,10 +173,12 @@ def _kinds_filter(bank: Bank, kinds: Sequence[str] | None) -> frozenset[str] | N
 
 def _descriptions(pool: _Pool, bounds: Sequence[tuple[int, int | None]]) -> list[list[ImportedQuestion]]:
     """The descriptions (of the pool's categories) strictly inside each (after, before) range of positions."""
-    where = [_of(pool.bank), Q.description]
+    where: list[ColumnElement[bool]] = [Q.description.is_(True)]
     if pool.categories is not None:
         where.append(Q.category.in_(pool.categories))
-    ranges = [Q.position > low if high is None else and_(Q.position > low, Q.position < high) for low, high in bounds]
+    # The bank and version inside each range (only there), so each is a range of the (bank, version, position) index.
+    ranges = [and_(_of(pool.bank), Q.position > low, *([] if high is None else [Q.position < high]))
+              for low, high in bounds]
     found: list[list[ImportedQuestion]] = [[] for _ in bounds]
     lows = [low for low, _ in bounds]
     order = sorted(range(len(bounds)), key=lambda i: lows[i])

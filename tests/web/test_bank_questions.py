@@ -4,6 +4,7 @@ and a start reads only the questions it asks (real database: SQLite, or PostgreS
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -183,3 +184,62 @@ def test_an_assignment_start_keeps_its_categories_and_kinds(bank: Flask):
         assert sorted(names) == sorted(q.name for q in gradable(reference(), ["single", "essay"],
                                                                 ["top/Part 0", "top/Part 2"]))
         assert {q.data["kind"] for q in attempt.questions} == {"single", "essay"}
+
+
+# --- Loading is all or nothing --------------------------------------------------------------------------
+
+
+def break_rows_half_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on rows go in batches of 2, and the database refuses the second (its first row repeats position 0)."""
+    from quizapp import bank_questions
+
+    real = bank_questions.question_columns
+    monkeypatch.setattr(bank_questions, "CHUNK", 2)
+    monkeypatch.setattr(bank_questions, "question_columns", lambda questions: (
+        {**row, "position": 0} if row["position"] == 2 else row for row in real(questions)))
+
+
+def stored_state(app: Flask) -> dict[str, object]:
+    from quizapp.models import BankUpload, BankVersion
+
+    with app.app_context():
+        return {"banks": db.session.execute(select(Bank.slug, Bank.version, Bank.content_hash)
+                                            .order_by(Bank.slug)).all(),
+                **{m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
+                   for m in (BankVersion, BankQuestion, BankUpload)}}
+
+
+def test_the_command_line_load_writes_nothing_when_the_rows_fail_half_way(app: Flask, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    break_rows_half_way(monkeypatch)
+    path = tmp_path / "mixed.gift"
+    path.write_text(TEXT, encoding="utf-8")
+    before = stored_state(app)
+    result = app.test_cli_runner().invoke(args=["load-bank", str(path)])
+    assert result.exit_code != 0 and "UNIQUE" in str(result.exception).upper()
+    assert stored_state(app) == before
+
+
+def test_a_confirmed_upload_and_a_new_version_write_nothing_when_the_rows_fail_half_way(
+        app: Flask, monkeypatch: pytest.MonkeyPatch):
+    from tests.web.test_instructor import make_instructor, upload
+
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    response = upload(teacher, TEXT, "mixed.gift")
+    assert response.status_code == 302
+    assert teacher.post(response.location + "/confirm").status_code == 302  # version 1, whole
+    version_one = stored_state(app)
+    with app.app_context():
+        rows_of_one = imported_questions(the_bank())
+    break_rows_half_way(monkeypatch)
+    for text, filename in ((mixed_gift(parts=2), "mixed.gift"), (TEXT, "other.gift")):  # a new version, a new bank
+        response = upload(teacher, text, filename)
+        assert response.status_code == 302
+        before = stored_state(app)
+        confirmed = teacher.post(response.location + "/confirm")
+        assert confirmed.status_code == 500
+        assert stored_state(app) == before  # the upload still waits; no bank, version or row was written
+    with app.app_context():
+        assert the_bank().version == 1 and imported_questions(the_bank()) == rows_of_one
+    assert stored_state(app)["banks"] == version_one["banks"]
