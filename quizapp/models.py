@@ -111,7 +111,8 @@ VISIBILITIES = {PRIVATE: "Private: only I can see, export and assign it",
 class Bank(Model):
     """A loaded question bank; its source text is kept so the app never needs the file again.
 
-    ``format`` is "factbank" (questions are generated) or "gift", "aiken", "csv" (questions as written).
+    ``format`` is "factbank" (questions are generated) or "gift", "aiken", "csv", "moodlexml" (questions as
+    written, also one row each per version: quizapp.bank_questions).
     A deleted bank keeps its row (``deleted_at``) so past attempts and reports stay readable.
     """
 
@@ -121,7 +122,7 @@ class Bank(Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    # Deferred: pages read banks on every request, and the parsed bank comes from the per-process cache.
+    # Deferred: pages read banks on every request; fact banks are parsed once per process, imported ones are rows.
     source_text: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(default=True)
