@@ -25,6 +25,7 @@ import resource
 import subprocess
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,14 @@ class TooComplexToCheck(Exception):
 
 
 def check_within(seconds: float, text: str, filename: str, fmt: str | None = None, slug: str | None = None,
-                 title: str | None = None) -> BankCheck:
+                 title: str | None = None, with_questions: bool = True) -> BankCheck:
     """``check_bank_text(text, filename, fmt, slug, title)`` in a child process, or
-    :class:`TooComplexToCheck` when it has not answered after ``seconds`` (wall clock)."""
-    payload = pickle.dumps((seconds, (text, filename, fmt, slug, title)))
+    :class:`TooComplexToCheck` when it has not answered after ``seconds`` (wall clock).
+
+    ``with_questions=False``: the check comes back without its questions (an empty list), for a caller that
+    needs only the verdict, warnings and names; sending 50,000 questions back costs the parent seconds.
+    """
+    payload = pickle.dumps((seconds, with_questions, (text, filename, fmt, slug, title)))
     try:
         done = subprocess.run([sys.executable, "-c", _BOOTSTRAP, str(Path(__file__).resolve().parent)],
                               input=payload, capture_output=True, timeout=seconds, check=False)
@@ -68,13 +73,14 @@ def check_within(seconds: float, text: str, filename: str, fmt: str | None = Non
 
 def _child() -> None:
     """In the child: limit CPU time and memory, check, write ("ok", check) or ("failed", traceback)."""
-    seconds, args = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - written by our parent
+    seconds, with_questions, args = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - written by our parent
     cpu = math.ceil(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     result: tuple[str, Any]
     try:
-        result = ("ok", check_bank_text(*args))
+        check = check_bank_text(*args)
+        result = ("ok", check if with_questions else replace(check, questions=[]))
     except Exception:  # a reader bug: the parent raises it, so it is logged and shown as an error page
         result = ("failed", traceback.format_exc())
     sys.stdout.buffer.write(pickle.dumps(result))

@@ -12,10 +12,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
+from ..bank_questions import question_count
 from ..banks import fact_bank, imported_questions, slug_problem, store_bank
 from ..bounded_check import TooComplexToCheck, check_within
 from ..config import MAX_UPLOAD_BYTES
-from ..core.bank_check import FORMATS, check_bank_text, fit_filename
+from ..core.bank_check import FORMATS, fit_filename
 from ..core.bank_loader import BankError
 from ..core.formats.generated import imported_from_generated
 from ..core.formats.gift import GiftWriteError, write_gift
@@ -23,6 +24,7 @@ from ..core.formats.moodle_xml_writer import MoodleXmlWriteError, write_moodle_x
 from ..core.formats.qti import QtiWriteError, write_qti_package
 from ..core.generators import generate_quiz
 from ..core.imported import ImportedQuestion
+from ..core.paging import ISSUES_SHOWN, NoSuchPage, Page, page_of
 from ..core.quiz_export import quiz_to_gift, quiz_to_json
 from ..extensions import db
 from ..models import SHARED, Assignment, Bank, BankUpload, utcnow
@@ -30,6 +32,7 @@ from ..question_files import file_bytes
 from . import bp
 from .access import can_manage, can_view, instructor_required, require_own_bank
 from .forms import ButtonForm, ConfirmForm, UploadForm, VisibilityForm
+from .upload_preview import checked_upload, forget_upload
 
 EXPORT_SEED = 1
 FACTBANK_EXPORT_COUNT = 500
@@ -77,7 +80,8 @@ def upload() -> str | Response | tuple[str, int]:
         else:
             try:  # under a hard time limit, in a process of its own (see bounded_check)
                 check = check_within(current_app.config["BANK_CHECK_SECONDS"], text, filename,
-                                     form.format.data or None, form.slug.data or None, form.title.data or None)
+                                     form.format.data or None, form.slug.data or None, form.title.data or None,
+                                     with_questions=False)
             except TooComplexToCheck as exc:
                 current_app.logger.warning("upload %s refused: %s", filename, exc)
                 return render_template("instructor/upload.html", form=form, problems=[f"{filename}: {exc}"]), 422
@@ -111,15 +115,33 @@ def _pending(upload_id: int) -> BankUpload:
     return pending
 
 
+@bp.context_processor
+def _paging_limits() -> dict[str, int]:
+    return {"issues_shown": ISSUES_SHOWN}
+
+
+def _page(total: int) -> Page:
+    """The page ``?page=N`` asks for (default 1) of ``total`` questions, or a 404 naming the pages there are."""
+    try:
+        return page_of(total, request.args.get("page", 1, type=int))
+    except NoSuchPage as exc:
+        abort(404, description=str(exc))
+
+
+def _preview(pending: BankUpload, problems: list[str] | None = None) -> str:
+    check = checked_upload(pending)
+    page = _page(len(check.questions))
+    g.previewed_upload = pending.id  # embedded images link to the upload (see quizapp.question_files)
+    return render_template("instructor/preview.html", pending=pending, check=check, page=page,
+                           questions=check.questions[page.start:page.stop], confirm=ConfirmForm(),
+                           cancel=ButtonForm(), problems=problems or [])
+
+
 @bp.get("/instructor/uploads/<int:upload_id>")
 @instructor_required
 def preview_upload(upload_id: int) -> str:
-    """What would be imported: the summary, warnings and every question."""
-    pending = _pending(upload_id)
-    check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
-    g.previewed_upload = pending.id  # embedded images link to the upload (see quizapp.question_files)
-    return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
-                           cancel=ButtonForm())
+    """What would be imported: the summary, warnings and the questions, 200 to a page (``?page=N``)."""
+    return _preview(_pending(upload_id))
 
 
 @bp.post("/instructor/uploads/<int:upload_id>/confirm")
@@ -134,12 +156,11 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
                             owner_id=current_user.id)
     except BankError as exc:
         db.session.rollback()
-        check = check_bank_text(pending.text, pending.filename, pending.format, pending.slug, pending.title)
-        return render_template("instructor/preview.html", pending=pending, check=check, confirm=ConfirmForm(),
-                               cancel=ButtonForm(), problems=exc.problems), 400
+        return _preview(pending, exc.problems), 400
     result.row.visibility = pending.visibility
     db.session.delete(pending)
     db.session.commit()
+    forget_upload(upload_id)
     flash(f"{result.status.capitalize()} {result.row.title}: {result.check.summary()}.", "success")
     return redirect(url_for("instructor.bank", slug=result.row.slug))
 
@@ -151,6 +172,7 @@ def cancel_upload(upload_id: int) -> Response:
     if ButtonForm().validate_on_submit():
         db.session.delete(pending)
         db.session.commit()
+        forget_upload(upload_id)
         flash("Upload discarded; nothing was imported.", "info")
     return redirect(url_for("instructor.dashboard"))
 
@@ -158,14 +180,16 @@ def cancel_upload(upload_id: int) -> Response:
 @bp.get("/instructor/banks/<slug>")
 @instructor_required
 def bank(slug: str) -> str:
-    """Preview a bank's questions (as written, or a sample generated from the facts)."""
+    """Preview a bank's questions (as written, 200 to a page, ``?page=N``; or a sample generated from the facts)."""
     row = bank_or_404(slug)
+    page = None
     if row.is_factbank:
         sample = generate_quiz(fact_bank(row), count=10, seed=EXPORT_SEED)
         questions: tuple[ImportedQuestion, ...] = ()
     else:
-        sample, questions = [], imported_questions(row)
-    return render_template("instructor/bank.html", bank=row, questions=questions, sample=sample,
+        page = _page(question_count(row))
+        sample, questions = [], imported_questions(row, page.start, page.stop)  # the page's rows only
+    return render_template("instructor/bank.html", bank=row, questions=questions, sample=sample, page=page,
                            manage=can_manage(row), button=ButtonForm(), formats=FORMATS,
                            visibility=VisibilityForm(visibility=row.visibility))
 
