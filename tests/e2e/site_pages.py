@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 from werkzeug.routing import Rule
@@ -58,6 +59,26 @@ GIFT = """$CATEGORY: Phone check
 ESSAY_GIFT = """::E1 why:: Explain in a few sentences why every LLM is also a kind of Generative AI. {}
 """
 GRADING_ROUTE = "instructor.grade_essay"
+# Pages of the essay assignment (its queue has an essay waiting; the next essay to mark is that one).
+GRADING_PAGES = {"instructor.grading_queue", "instructor.grade_next", GRADING_ROUTE}
+# Pages only an answers-at-the-end quiz in progress has (a finished or immediate quiz is sent on to another page).
+END_MODE_PAGES = {"quiz.question_at_position", "quiz.summary"}
+# Routes that are not a page of their own but send the browser to one, with the page they must land on (a regular
+# expression of its path); every other page must be the page asked for, not a redirect to some other page.
+REDIRECTS: dict[str, str] = {
+    "instructor.grade_next": r"/instructor/assignments/\d+/grading/\d+",  # the next essay waiting for a mark
+}
+# Pages whose data the walk must see (CSS selectors, each present), so a page is checked full, not empty.
+CONTENT: dict[str, tuple[str, ...]] = {
+    "quiz.question": ("form[data-question]",),
+    "quiz.question_at_position": ("nav.quiz-nav [data-nav-state='answered flagged']", "[data-recorded]"),
+    "quiz.summary": ("[data-unanswered]", "[data-flagged]"),
+    "instructor.attempt_detail": ("table.stats tbody tr",),
+    "instructor.edit_assignment": ("form input[name='title']",),
+    "instructor.grading_queue": ("[data-grading-queue] a[href*='/grading/']",),
+    "lti.assignment_scores": ("table.stats tbody tr",),
+    "lti.platforms": ("main li form.inline",),
+}
 
 
 def visitor(endpoint: str) -> str:
@@ -78,8 +99,11 @@ def page_rules() -> list[Rule]:
         app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/unused.sqlite", "SECRET_KEY": "url-map",
                           "INSTANCE_PATH": tmp})
         rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())]
-    stale = set(NOT_PAGES) - {rule.endpoint for rule in rules}
-    assert not stale, f"NOT_PAGES lists routes the app no longer has: {sorted(stale)}"
+    endpoints = {rule.endpoint for rule in rules}
+    for name, listed in (("NOT_PAGES", NOT_PAGES), ("REDIRECTS", REDIRECTS), ("CONTENT", CONTENT),
+                         ("END_MODE_PAGES", END_MODE_PAGES)):
+        stale = set(listed) - endpoints
+        assert not stale, f"{name} lists routes the app no longer has: {sorted(stale)}"
     return sorted((rule for rule in rules if rule.endpoint not in NOT_PAGES), key=lambda rule: rule.endpoint)
 
 
@@ -97,6 +121,7 @@ class Site:
     assignment_attempt_id: int  # the learner's finished attempt at the assignment
     finished_attempt_id: int  # a finished practice quiz with feedback after each question
     open_attempt_id: int  # a quiz in progress
+    end_attempt_id: int  # an answers-at-the-end quiz in progress: question 1 answered and flagged, the rest not
     essay_assignment_id: int | None = None  # an assignment with an essay the learner answered (if the app grades)
     essay_answer_id: int | None = None
     contexts: list[BrowserContext] = field(default_factory=list)
@@ -119,11 +144,13 @@ def page_url(rule: Rule, site: Site) -> str:
             values[name] = site.bank_slug if endpoint.startswith(INSTRUCTOR_BLUEPRINTS) else DEFAULT_BANK
         elif name == "attempt_id":
             values[name] = (site.assignment_attempt_id if endpoint.startswith(INSTRUCTOR_BLUEPRINTS)
-                            else site.open_attempt_id if endpoint == "quiz.question" else site.finished_attempt_id)
+                            else site.open_attempt_id if endpoint == "quiz.question"
+                            else site.end_attempt_id if endpoint in END_MODE_PAGES else site.finished_attempt_id)
         elif name == "position":
             values[name] = 1
         elif name == "assignment_id":
-            values[name] = site.essay_assignment_id if "answer_id" in rule.arguments else site.assignment_id
+            grading = endpoint in GRADING_PAGES and site.essay_assignment_id is not None
+            values[name] = site.essay_assignment_id if grading else site.assignment_id
         elif name == "answer_id" and site.essay_answer_id is not None:
             values[name] = site.essay_answer_id
         elif name == "code":
@@ -150,6 +177,23 @@ def open_page(site: Site, who: str, url: str, size: dict[str, int],
         return open_page(site, "instructor", url, size, color_scheme)
     page.wait_for_load_state()
     return page, response, who
+
+
+def not_the_real_page(endpoint: str, url: str, page: Page, who: str) -> str | None:
+    """Why the page shown is not ``endpoint``'s own page with its data (a redirect elsewhere, or an empty page), or
+    None when it is. A guest sent to log in (with ``next=`` this page) is shown the page guests get there."""
+    shown = urlsplit(page.url).path
+    if who == "guest" and shown == "/auth/login" and f"next={quote(urlsplit(url).path, safe='')}" in page.url:
+        return None
+    expected = REDIRECTS.get(endpoint)
+    if expected is None and shown != urlsplit(url).path:
+        return f"{endpoint} ({url}) redirected to {shown}: the walk would check that page, not this one"
+    if expected is not None and not re.fullmatch(expected, shown):
+        return f"{endpoint} ({url}) should lead to {expected}, not {shown}"
+    missing = [selector for selector in CONTENT.get(endpoint, ()) if not page.locator(selector).count()]
+    if missing:
+        return f"{endpoint} ({url}) as {who} lacks {missing}: the page is checked without the data it shows"
+    return None
 
 
 def _quizapp(env: dict[str, str], *args: str) -> None:
@@ -196,6 +240,51 @@ def answer_until_results(page: Page) -> int:
     raise AssertionError(f"never reached the results page; stuck at {page.url}")
 
 
+def _answer_and_flag_one(learner: Page) -> int:
+    """Start an answers-at-the-end quiz, answer question 1 and flag it; returns the attempt id."""
+    start_quiz(learner, ("classify", "truefalse"), length=5, feedback="At the end, on the results page")
+    attempt_id = int(re.search(r"/quiz/(\d+)$", learner.url).group(1))
+    learner.locator("form[data-question] .options label").first.click()
+    learner.get_by_role("button", name="Submit answer").click()
+    expect(learner.locator("#quiz-progress")).to_have_text(re.compile(r"^Question 2 of"))
+    learner.goto(f"/quiz/{attempt_id}/q/1")
+    learner.get_by_role("button", name="Flag for review").click()
+    expect(learner.get_by_role("button", name="Remove the flag")).to_be_visible()
+    return attempt_id
+
+
+def _launched_from_an_lms(database_url: str, username: str, assignment_id: int) -> None:
+    """What a launch from an LMS leaves behind: a registered platform, the assignment placed in a course with a
+    line item, and the learner as its grade target; so the learner's finished attempt queues a score, and the
+    LMS pages (platforms, the assignment's scores) show rows rather than their empty state."""
+    from sqlalchemy import select
+
+    from quizapp import create_app
+    from quizapp.extensions import db
+    from quizapp.lti.models import LtiGradeTarget, LtiPlatform, LtiResourceLink
+    from quizapp.models import User
+
+    with tempfile.TemporaryDirectory(prefix="quizapp-lti-") as tmp:
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e", "INSTANCE_PATH": tmp})
+        with app.app_context():
+            user_id = db.session.execute(select(User.id).filter_by(username=username)).scalar_one()
+            lms = "https://moodle.phone-check.example/a-long-path-to-the-platform"
+            platform = LtiPlatform(name="Moodle of the phone check, a name long enough to wrap", issuer=lms,
+                                   client_id="phone-check-client-0123456789abcdef", auth_login_url=f"{lms}/auth.php",
+                                   auth_token_url=f"{lms}/token.php", key_set_url=f"{lms}/certs.php",
+                                   deployment_ids=["1"])
+            db.session.add(platform)
+            db.session.flush()
+            link = LtiResourceLink(platform_id=platform.id, resource_link_id="phone-check-link",
+                                   assignment_id=assignment_id, lineitem_url=f"{lms}/lineitems/1", ags_scopes=[])
+            db.session.add(link)
+            db.session.flush()
+            db.session.add(LtiGradeTarget(resource_link_id=link.id, user_id=user_id, sub="phone-check-learner"))
+            db.session.commit()
+        with app.app_context():
+            db.engine.dispose()
+
+
 def _upload(teacher: Page, gift_text: str, import_it: bool) -> str:
     """Upload a GIFT bank through the form; import it, or leave it waiting on its preview. Returns its slug."""
     slug = unique_username("ph").replace("_", "-")
@@ -240,11 +329,13 @@ def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     learner, teacher = learner_ctx.new_page(), instructor_ctx.new_page()
     guest_ctx.new_page().close()
 
-    register(learner, unique_username("phone"))
+    learner_name = unique_username("phone")
+    register(learner, learner_name)
     start_quiz(learner, ("classify", "truefalse"), length=5)
     finished = answer_until_results(learner)
     start_quiz(learner, ("match",), length=5)
     open_attempt = int(re.search(r"/quiz/(\d+)$", learner.url).group(1))
+    end_attempt = _answer_and_flag_one(learner)
     learner.goto(f"/cards/{DEFAULT_BANK}/review")
     learner.get_by_role("link", name="Show answer").or_(learner.get_by_role("button", name="Show answer")).click()
     learner.get_by_role("button", name=re.compile("Good")).click()
@@ -258,6 +349,7 @@ def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     upload_id = int(re.search(r"/instructor/uploads/(\d+)", teacher.url).group(1))
     assignment_id, share = _assign(teacher, bank_slug, "Phone check: a title long enough to wrap on a small screen", 3)
     code = share.rstrip("/").rsplit("/", 1)[-1]
+    _launched_from_an_lms(database_url, learner_name, assignment_id)
     assignment_attempt = _take(learner, share)
 
     essay_assignment_id = essay_answer_id = None
@@ -273,7 +365,7 @@ def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     return Site(learner=learner_ctx, instructor=instructor_ctx, guest=guest_ctx, bank_slug=bank_slug,
                 upload_id=upload_id, assignment_id=assignment_id, assignment_code=code,
                 assignment_attempt_id=assignment_attempt, finished_attempt_id=finished,
-                open_attempt_id=open_attempt, essay_assignment_id=essay_assignment_id,
+                open_attempt_id=open_attempt, end_attempt_id=end_attempt, essay_assignment_id=essay_assignment_id,
                 essay_answer_id=essay_answer_id, contexts=contexts)
 
 

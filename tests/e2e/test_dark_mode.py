@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.flows import new_context
-from tests.e2e.site_pages import Site, open_page, page_rules, page_url, visitor
+from tests.e2e.site_pages import Site, not_the_real_page, open_page, page_rules, page_url, visitor
 from tests.e2e.test_accessibility import _describe
 
 AXE = Axe()
@@ -29,10 +29,11 @@ def _background(page: Page) -> str:
 @pytest.mark.parametrize("endpoint", sorted(RULES))
 def test_every_page_passes_axe_contrast(site: Site, endpoint: str, scheme: str) -> None:
     url = page_url(RULES[endpoint], site)
-    page, response, _ = open_page(site, visitor(endpoint), url, {"width": 1280, "height": 800}, scheme)
+    page, response, who = open_page(site, visitor(endpoint), url, {"width": 1280, "height": 800}, scheme)
     try:
         status = response.status if response else None
         assert status == 200, f"{endpoint} ({url}): HTTP {status}"
+        assert not_the_real_page(endpoint, url, page, who) is None, not_the_real_page(endpoint, url, page, who)
         assert _background(page) == (DARK_BG if scheme == "dark" else LIGHT_BG)
         violations = AXE.run(page, options=CONTRAST_RULES).response["violations"]
         assert not violations, f"{endpoint} ({url}) in the {scheme} theme:\n{_describe(violations)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.site_pages import Site, open_page, page_rules, page_url, visits
+from tests.e2e.site_pages import Site, not_the_real_page, open_page, page_rules, page_url, visits
 
 PHONE = {"width": 390, "height": 844}
 MIN_LABEL_PX = 11.0
@@ -50,6 +50,7 @@ def test_page_fits_a_phone(site: Site, endpoint: str, who: str) -> None:
     try:
         assert response is not None and response.status == 200, \
             f"{endpoint} ({url}) as {who}: HTTP {response.status if response else 'no response'} at {page.url}"
+        assert not_the_real_page(endpoint, url, page, who) is None, not_the_real_page(endpoint, url, page, who)
         size = page.evaluate(MEASURE)
         assert size["scrollWidth"] <= size["innerWidth"], (
             f"{endpoint} ({url}) as {who} is {size['scrollWidth']} px wide at {size['innerWidth']} px; "
