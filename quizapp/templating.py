@@ -62,10 +62,15 @@ def imported_summary(question: ImportedQuestion) -> tuple[str, str]:
     return IMPORTED_KINDS[found[1]], right_answer_text(stored_question(question, random.Random(0), False, ""))
 
 
+# What results and progress pages call a kind. A generated and an imported kind may share a name
+# ("multiple", "truefalse"): the generated kind's label ("Select all that apply") fits both.
+KIND_NAMES: dict[str, str] = {**IMPORTED_KINDS, **KINDS}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["until"] = until
-    app.jinja_env.globals["KIND_NAMES"] = {**KINDS, **IMPORTED_KINDS}
+    app.jinja_env.globals["KIND_NAMES"] = KIND_NAMES
     app.jinja_env.filters["rich"] = rich
     app.jinja_env.globals.update(response_text=response_text, right_answer_text=right_answer_text,
                                  answer_feedback=answer_feedback, response_key=key_of,

@@ -34,6 +34,7 @@ from quizapp.core.responses.numeric import NumericKey
 from quizapp.core.responses.registry import IMPORTED_KINDS, RESPONSE_TYPES, key_of, response_name
 from quizapp.core.responses.text import TextKey, full_marks
 from quizapp.models import AttemptQuestion
+from quizapp.templating import KIND_NAMES
 from tests.e2e.flows import (
     ALL_KINDS,
     go_on,
@@ -64,9 +65,6 @@ ONE_ANSWER = """  <question type="multichoice">
   </question>
 </quiz>"""
 AWAITING = "Answer saved: awaiting grading"
-# The names the results page gives kinds (quizapp/templating.py's KIND_NAMES): where a generated and an imported
-# kind share a name ("multiple"), the imported kind's label is shown for both.
-SHOWN_NAMES = {**KINDS, **IMPORTED_KINDS}
 # The innermost elements reaching past the phone's right edge, to name in a failure.
 WIDEST = """width => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > width + 0.5)
@@ -234,7 +232,7 @@ def test_a_quiz_of_one_question_of_every_kind(browser, live_server: str, e2e_dat
         assert sorted(q["kind"] for q in questions) == sorted(KINDS), "one question of every kind"
         met = answer_every_question(page, walk, questions, bank)
         assert percent_shown(page) == 100
-        assert kinds_on_the_results(page) == {SHOWN_NAMES[kind]: ("1", "100%") for kind in KINDS}
+        assert kinds_on_the_results(page) == {KIND_NAMES[kind]: ("1", "100%") for kind in KINDS}
         expect(page.locator("ol.review-list > li")).to_have_count(total)
     finally:
         context.close()
@@ -278,7 +276,7 @@ def test_an_assignment_of_every_imported_type(browser, live_server: str, e2e_dat
         essays = sum(1 for q in questions if RESPONSE_TYPES[response_name(q)].manually_graded)
         expect(learner.locator("[data-provisional]")).to_contain_text(f"{essays} essay")
         shown = kinds_on_the_results(learner)
-        assert set(shown) == {SHOWN_NAMES[q["kind"]] for q in questions}
+        assert set(shown) == {KIND_NAMES[q["kind"]] for q in questions}
     finally:
         teacher_ctx.close()
         learner_ctx.close()
