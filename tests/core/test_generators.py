@@ -338,3 +338,21 @@ def test_export_shape_of_every_kind(bank_name: str):
         else:
             assert isinstance(data["answer"], int)
         assert Question.from_dict(data) == q
+
+
+@pytest.mark.parametrize("bank_name", sorted(BANKS))
+def test_an_odd_true_false_statement_is_true_as_often_as_false(bank_name: str):
+    """A quiz with an odd number of statements cannot be half true; which side has the extra one must
+    then be a coin toss over quizzes, so answering "True" (or "False") to all still scores chance."""
+    more_true = more_false = 0
+    for seed in range(150):
+        for count in (5, 10):
+            quiz = generate_quiz(BANKS[bank_name], count=count, seed=seed)
+            statements = [q for q in quiz if q.options == ("True", "False")]
+            true = sum(1 for q in statements if q.answer == 0)
+            if len(statements) % 2:
+                more_true += true * 2 > len(statements)
+                more_false += true * 2 < len(statements)
+    assert more_true + more_false >= 50, "too few quizzes with an odd number of statements to tell"
+    # Deterministic (seeded); the bounds are about 2.5 standard deviations of a fair coin over ~80 quizzes.
+    assert 0.35 <= more_true / (more_true + more_false) <= 0.65, (more_true, more_false)
