@@ -49,7 +49,11 @@ def _check_steps(field: StringField, name: str) -> None:
 
 
 class RateForm(FlaskForm):
-    """The four rating buttons post ``rating``; the card and when it was shown ride along."""
+    """The four rating buttons post ``rating``; the card and when it was shown ride along.
+
+    Validates the post only: the review page writes these inputs itself (rendering WTForms fields was a
+    tenth of the page's time).
+    """
 
     card_id = HiddenField(validators=[InputRequired()])
     shown_at = HiddenField()
@@ -58,6 +62,8 @@ class RateForm(FlaskForm):
 
 
 class UndoForm(FlaskForm):
+    """The undo button's post (its CSRF token); the review and done pages write the button themselves."""
+
     submit = SubmitField("Undo last rating")
 
 

@@ -89,15 +89,16 @@ def review(slug: str) -> str:
         session.pop(_since_key(slug))
         upcoming = next_due(deck.progress[c] for c in deck.cards if c in deck.progress)
         return render_template("cards/done.html", bank=bank, topics=topics, summary=session_summary(owner, bank, since),
-                               upcoming=upcoming, now=now, undo=UndoForm())
+                               upcoming=upcoming, now=now)
     shown = request.args.get("show") == card.id
     intervals = {r: format_interval(d) for r, d in preview_intervals(deck.progress.get(card.id), now,
                                                                       deck.settings).items()}
-    form = RateForm(card_id=card.id, shown_at=str(int(now.timestamp() * 1000)))
     new, learning, due = deck.queue.counts
-    return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown, form=form,
-                           intervals=intervals, ratings=RATINGS, counts={"new": new, "learning": learning, "due": due},
-                           undo=UndoForm() if session_summary(owner, bank, since).reviewed else None,
+    # The rating and undo forms are plain inputs in the template (RateForm and UndoForm validate the posts).
+    return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown,
+                           shown_at=int(now.timestamp() * 1000), intervals=intervals, ratings=RATINGS,
+                           counts={"new": new, "learning": learning, "due": due},
+                           undo=session_summary(owner, bank, since).reviewed > 0,
                            topic_names=topic_titles(fact_bank(bank)))
 
 
