@@ -1,21 +1,26 @@
-"""GIFT import cost: check and load a generated 10,000-question GIFT file (mixed question types).
+"""GIFT import at scale: check and load 5,000 → 50,000 questions, peak memory, and a quiz start.
 
-Writes the file in a temporary directory, then measures, each in a fresh Python process so the
-figures do not leak into each other:
+Writes GIFT files in a temporary directory and measures each operation in a fresh Python process
+(so neither time nor memory leaks from one measurement into the next):
 
-* check: ``quizapp.core.bank_check.check_bank_text`` (what ``check-bank`` and the upload preview run);
-* load: ``quizapp.banks.store_bank`` inside an app context, into a fresh SQLite database (what
-  ``load-bank`` runs: check again, then store the text in one row).
+* **check**: ``quizapp.core.bank_check.check_bank_text`` (what ``check-bank`` and the upload run);
+* **load**: ``quizapp.banks.store_bank`` in an app context, into a fresh migrated SQLite database
+  (what ``load-bank`` and an upload's Import run);
+* **scaling**: both at 5,000, 10,000, 25,000 and 50,000 questions of a mix of every type (names,
+  feedback, ``$CATEGORY``, comments, ``[html]``/``[markdown]``), with the time ratio of the largest
+  to the smallest beside their size ratio (linear: the time ratio is at most the size ratio);
+* **long questions**: 50,000 questions written like quizapp's own GIFT export (a paragraph of
+  feedback each, about 500 bytes a question), the fattest file the 32 MB upload limit is sized for;
+* **memory**: each process's peak resident size (``ru_maxrss``: interpreter, app and operation), its
+  growth during the operation, and the peak Python heap (tracemalloc, in a run of its own because
+  tracing slows allocation) of the largest files;
+* **quiz start**: a learner starts a 10-question assignment (``POST /a/<code>/start`` through the
+  test client) on a 500-question bank and on a 50,000-question one, in the same database: the first
+  start of each bank in a fresh process (cold) and the median of the starts after it (warm).
 
-For each: wall time (median of ``--repeats`` runs), peak Python heap (tracemalloc, in a separate
-run because tracing slows allocation) and the process's peak resident size (``ru_maxrss``) with
-the increase over the process just before the operation.
+No timed assertions; read the ratios, which are measured in one run.
 
-The app refuses banks of more than 5,000 questions (``bank_check.MAX_QUESTIONS``): the check reports
-that verdict as shipped; the load lifts the limit inside its own process only, so that a file of
-this size can be measured at all.  No timed assertions.
-
-    python benchmarks/import_gift.py [--questions 10000] [--repeats 5] [--quick]
+    python benchmarks/import_gift.py [--sizes 5000,10000,25000,50000] [--repeats 3] [--quick]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -31,11 +37,14 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 TYPES = ("single", "multiple", "truefalse", "shortanswer", "matching", "numerical", "range", "missingword")
+START_BANKS = (500, 50_000)
+PASSWORD = "bench-password-1"
 
 
 def gift_question(i: int, rng: random.Random) -> str:
@@ -78,102 +87,245 @@ def write_gift(path: Path, count: int, seed: int = 1) -> None:
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
+def write_long_gift(path: Path, count: int) -> None:
+    """``count`` questions as quizapp exports them (``export-quiz --format gift``) from the shipped bank:
+    a sentence of stem, four options and a paragraph of feedback each; names made unique per quiz."""
+    from quizapp.core.bank_loader import load_bank_file
+    from quizapp.core.generators import generate_quiz
+    from quizapp.core.quiz_export import quiz_to_gift
+
+    bank = load_bank_file(REPO / "question_bank" / "llm-vs-genai.yaml")
+    parts, written, seed = [], 0, 0
+    while written < count:
+        seed += 1
+        quiz = generate_quiz(bank, count=min(50, count - written), seed=seed)
+        parts.append(quiz_to_gift("bench", seed, quiz).replace("::Q", f"::S{seed} Q"))
+        written += len(quiz)
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def child(op: str, path: Path, mode: str, workdir: Path) -> dict:
-    """Run one measured operation in this (fresh) process; returns figures as a dict."""
+def _app(database: Path, workdir: Path) -> Any:
+    from flask_migrate import upgrade
+
+    from quizapp import MIGRATIONS_DIR, create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_PATH": str(workdir / "instance")})
+    app.app_context().push()
+    if not database.exists() or database.stat().st_size == 0:
+        upgrade(directory=str(MIGRATIONS_DIR))
+    return app
+
+
+def child_import(op: str, path: Path, mode: str, workdir: Path) -> dict[str, Any]:
+    """Check or load ``path`` once in this (fresh) process; time and memory figures as a dict."""
     from quizapp.core import bank_check
 
     text = path.read_text(encoding="utf-8")
     if op == "check":
-        def run() -> dict:
+        def run() -> dict[str, Any]:
             check = bank_check.check_bank_text(text, path.name)
-            return {"questions": check.question_count, "warnings": len(check.warnings), "errors": check.errors[:3],
-                    "types": dict(check.type_counts())}
+            return {"questions": check.question_count, "warnings": len(check.warnings), "errors": check.errors[:3]}
     else:
-        from flask_migrate import upgrade
-
-        from quizapp import MIGRATIONS_DIR, create_app
         from quizapp.banks import store_bank
-        from quizapp.extensions import db
 
-        bank_check.MAX_QUESTIONS = max(bank_check.MAX_QUESTIONS, 10**9)  # this process only; see the docstring
-        app = create_app({"DATABASE_URL": f"sqlite:///{workdir / f'load-{time.time_ns()}.sqlite'}",
-                          "SECRET_KEY": "bench", "INSTANCE_PATH": str(workdir / "instance")})
-        ctx = app.app_context()
-        ctx.push()
-        upgrade(directory=str(MIGRATIONS_DIR))
+        _app(workdir / f"load-{time.time_ns()}.sqlite", workdir)
 
-        def run() -> dict:
+        def run() -> dict[str, Any]:
             result = store_bank(text, path.name)
-            size = db.session.execute(db.text("select length(source_text) from banks where id = :i"),
-                                      {"i": result.row.id}).scalar_one()
-            return {"status": result.status, "questions": result.check.question_count, "stored_chars": size}
+            return {"status": result.status, "questions": result.check.question_count, "errors": []}
 
     before = _maxrss_mb()
     if mode == "memory":
         tracemalloc.start()
         info = run()
-        _, peak = tracemalloc.get_traced_memory()
+        peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return {**info, "tracemalloc_peak_mb": peak / 2**20}
     t0 = time.perf_counter()
     info = run()
-    seconds = time.perf_counter() - t0
-    return {**info, "seconds": seconds, "maxrss_before_mb": before, "maxrss_mb": _maxrss_mb()}
+    return {**info, "seconds": time.perf_counter() - t0, "rss_before_mb": before, "rss_mb": _maxrss_mb()}
 
 
-def measure(op: str, path: Path, mode: str, workdir: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", op, "--mode", mode, "--file", str(path),
-                          "--workdir", str(workdir)], capture_output=True, text=True, check=False)
+def child_start_setup(workdir: Path, files: list[Path]) -> dict[str, Any]:
+    """One database with an instructor, a learner, the banks of ``files`` and a 10-question assignment on each."""
+    from quizapp.banks import store_bank
+    from quizapp.extensions import db
+    from quizapp.models import User
+
+    app = _app(workdir / "start.sqlite", workdir)
+    for name, instructor in (("teach", True), ("learner", False)):
+        user = User(username=name, display_name=name, is_instructor=instructor)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+    db.session.commit()
+    teacher = db.session.execute(db.select(User).filter_by(username="teach")).scalar_one()
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "teach", "password": PASSWORD})
+    codes = {}
+    for path in files:
+        slug = store_bank(path.read_text(encoding="utf-8"), path.name, owner_id=teacher.id).row.slug
+        response = client.post(f"/instructor/banks/{slug}/assign", data={
+            "title": slug, "question_count": 10, "feedback": "immediate", "attempts_allowed": 0, "shuffle": "y"})
+        page = client.get(response.location).get_data(as_text=True)
+        codes[path.name] = re.search(r"code <code>([^<]+)</code>", page).group(1)  # type: ignore[union-attr]
+    return {"codes": codes}
+
+
+def child_start(workdir: Path, codes: dict[str, str], warm: int, order: list[str]) -> dict[str, Any]:
+    """Log the learner in, warm the process up on the small warm-up bank, then start each bank's assignment:
+    once cold (its first start in this process), then ``warm`` more times, the banks in turn."""
+    app = _app(workdir / "start.sqlite", workdir)
+    client = app.test_client()
+    client.post("/auth/login", data={"username": "learner", "password": PASSWORD})
+
+    def start(code: str) -> float:
+        t0 = time.perf_counter()
+        response = client.post(f"/a/{code}/start")
+        seconds = time.perf_counter() - t0
+        if response.status_code != 302 or "/quiz/" not in response.location:
+            raise SystemExit(f"start {code} answered {response.status_code} {response.location}")
+        return seconds
+
+    for _ in range(3):
+        start(codes["warmup"])
+    cold = {name: start(codes[name]) for name in order}
+    runs: dict[str, list[float]] = {name: [] for name in order}
+    for _ in range(warm):
+        for name in order:
+            runs[name].append(start(codes[name]))
+    return {"cold": cold, "warm": {name: statistics.median(times) for name, times in runs.items()}}
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)], capture_output=True, text=True,
+                         check=False)
     if out.returncode != 0:
-        raise SystemExit(f"{op} ({mode}) failed:\n{out.stdout}\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"{args[0]} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def run_child(spec: list[str]) -> dict[str, Any]:
+    op, *rest = spec
+    if op in ("check", "load"):
+        return child_import(op, Path(rest[0]), rest[1], Path(rest[2]))
+    if op == "start-setup":
+        return child_start_setup(Path(rest[0]), [Path(p) for p in rest[1:]])
+    return child_start(Path(rest[0]), json.loads(rest[1]), int(rest[2]), rest[3:])
+
+
+def measure(op: str, path: Path, workdir: Path, repeats: int) -> dict[str, Any]:
+    runs = [_child([op, str(path), "time", str(workdir)]) for _ in range(repeats)]
+    if any(r["errors"] for r in runs):
+        raise SystemExit(f"{op} {path.name} refused: {runs[0]['errors']}")
+    secs = [r["seconds"] for r in runs]
+    return {"median": statistics.median(secs), "min": min(secs), "max": max(secs), "runs": len(secs),
+            "rss": max(r["rss_mb"] for r in runs), "growth": max(r["rss_mb"] - r["rss_before_mb"] for r in runs)}
+
+
+def scaling(workdir: Path, sizes: list[int], repeats: int) -> dict[int, dict[str, Any]]:
+    print(f"\n## Scaling ({repeats} run(s) each, fresh process per run; peak RSS is the whole process)\n")
+    print("| questions | file MiB | check s (min–max) | load s (min–max) | check q/s | load q/s "
+          "| check peak RSS MiB (growth) | load peak RSS MiB (growth) |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows: dict[int, dict[str, Any]] = {}
+    for count in sizes:
+        path = workdir / f"mix-{count}.gift"
+        write_gift(path, count)
+        row: dict[str, Any] = {"mib": path.stat().st_size / 2**20, "path": path,
+               **{op: measure(op, path, workdir, repeats) for op in ("check", "load")}}
+        rows[count] = row
+        c, ld = row["check"], row["load"]
+        print(f"| {count:,} | {row['mib']:.2f} | {c['median']:.2f} ({c['min']:.2f}–{c['max']:.2f}) "
+              f"| {ld['median']:.2f} ({ld['min']:.2f}–{ld['max']:.2f}) | {count / c['median']:,.0f} "
+              f"| {count / ld['median']:,.0f} | {c['rss']:.0f} (+{c['growth']:.0f}) | {ld['rss']:.0f} "
+              f"(+{ld['growth']:.0f}) |", flush=True)
+    small, large = min(rows), max(rows)
+    for op in ("check", "load"):
+        ratio = rows[large][op]["median"] / rows[small][op]["median"]
+        print(f"\n{op}: {large:,} ÷ {small:,} questions = {ratio:.2f}× the time for {large / small:.0f}× the "
+              f"questions ({'linear or better' if ratio <= large / small else 'NOT linear'}; goal ≤ "
+              f"{large / small:.0f}×)", end="")
+    print()
+    return rows
+
+
+def memory(workdir: Path, files: dict[str, Path]) -> None:
+    print("\n## Peak Python heap (tracemalloc, one run each)\n")
+    for label, path in files.items():
+        figures = {op: _child([op, str(path), "memory", str(workdir)])["tracemalloc_peak_mb"]
+                   for op in ("check", "load")}
+        print(f"* {label}: check {figures['check']:.0f} MiB, load {figures['load']:.0f} MiB")
+
+
+def long_questions(workdir: Path, count: int, repeats: int) -> Path:
+    path = workdir / f"long-{count}.gift"
+    write_long_gift(path, count)
+    print(f"\n## Long questions: {count:,} like quizapp's GIFT export, {path.stat().st_size:,} bytes "
+          f"({path.stat().st_size / count:.0f} bytes a question)\n")
+    for op in ("check", "load"):
+        m = measure(op, path, workdir, repeats)
+        print(f"* {op}: median {m['median']:.2f} s ({m['min']:.2f}–{m['max']:.2f}, {m['runs']} run(s)), peak RSS "
+              f"{m['rss']:.0f} MiB (+{m['growth']:.0f} during the {op}; goal ≤ 300 MB)")
+    return path
+
+
+def quiz_start(workdir: Path, banks: tuple[int, int], processes: int, warm: int) -> None:
+    files = []
+    for count, name in ((10, "warmup"), *((c, f"bank{c}") for c in banks)):
+        path = workdir / f"{name}.gift"
+        write_gift(path, count, seed=count)
+        files.append(path)
+    setup = _child(["start-setup", str(workdir), *map(str, files)])
+    codes = {name.removesuffix(".gift"): code for name, code in setup["codes"].items()}
+    small, large = (f"bank{c}" for c in banks)
+    results = [_child(["start", str(workdir), json.dumps(codes), str(warm),
+                       *([small, large] if i % 2 == 0 else [large, small])]) for i in range(processes)]
+    print(f"\n## Quiz start: a 10-question assignment, POST /a/<code>/start ({processes} process(es); cold = the "
+          f"bank's first start in a process, warm = median of {warm} starts after it)\n")
+    print("| bank | cold ms (median) | warm ms (median) |\n|---|---|---|")
+    med: dict[str, dict[str, float]] = {}
+    for name, count in ((small, banks[0]), (large, banks[1])):
+        med[name] = {kind: 1000 * statistics.median(r[kind][name] for r in results) for kind in ("cold", "warm")}
+        print(f"| {count:,} questions | {med[name]['cold']:.1f} | {med[name]['warm']:.1f} |")
+    for kind in ("cold", "warm"):
+        ratio = med[large][kind] / med[small][kind]
+        print(f"\n{kind}: {banks[1]:,} ÷ {banks[0]:,} = {ratio:.2f}× (goal ≤ 1.5×: "
+              f"{'reached' if ratio <= 1.5 else 'not reached'})", end="")
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--questions", type=int, default=10_000, help="questions in the generated file (10000)")
-    p.add_argument("--repeats", type=int, default=5, help="timed runs of each operation, each in a fresh process (5)")
-    p.add_argument("--quick", action="store_true", help="1,000 questions, 1 run")
-    p.add_argument("--child", choices=["check", "load"], help=argparse.SUPPRESS)
-    p.add_argument("--mode", choices=["time", "memory"], default="time", help=argparse.SUPPRESS)
-    p.add_argument("--file", type=Path, help=argparse.SUPPRESS)
-    p.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--sizes", default="5000,10000,25000,50000", help="question counts of the scaling rows")
+    p.add_argument("--repeats", type=int, default=3, help="timed runs of each check and load (3)")
+    p.add_argument("--long", type=int, default=50_000, help="questions of the long-question file (50000)")
+    p.add_argument("--start-processes", type=int, default=3, help="fresh processes timing quiz starts (3)")
+    p.add_argument("--warm-starts", type=int, default=20, help="warm starts per bank and process (20)")
+    p.add_argument("--quick", action="store_true",
+                   help="a smoke run: 1,000 → 5,000 questions, 1 run, 2,000 long questions, no tracemalloc run, "
+                        "starts on 500 vs 5,000 questions")
+    p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.file, args.mode, args.workdir)))
+        print(json.dumps(run_child(json.loads(args.child))))
         return 0
+    sizes, banks = [int(s) for s in args.sizes.split(",")], START_BANKS
     if args.quick:
-        args.questions, args.repeats = 1000, 1
+        sizes, banks, args.repeats, args.long = [1000, 5000], (500, 5000), 1, 2000
+        args.start_processes, args.warm_starts = 1, 5
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="quizapp-gift-") as tmp:
         workdir = Path(tmp)
-        path = workdir / f"bench-{args.questions}.gift"
-        t0 = time.perf_counter()
-        write_gift(path, args.questions)
-        print(f"wrote {path.name}: {args.questions:,} questions ({', '.join(TYPES)} in turn), "
-              f"{path.stat().st_size / 2**20:.2f} MiB, in {time.perf_counter() - t0:.2f} s")
-        for op in ("check", "load"):
-            runs = [measure(op, path, "time", workdir) for _ in range(args.repeats)]
-            mem = measure(op, path, "memory", workdir)
-            secs = [r["seconds"] for r in runs]
-            last = runs[-1]
-            print(f"\n{op}: median {statistics.median(secs):.2f} s (min {min(secs):.2f}, max {max(secs):.2f}, "
-                  f"{len(secs)} runs) = {args.questions / statistics.median(secs):,.0f} questions/s")
-            print(f"  peak Python heap (tracemalloc): {mem['tracemalloc_peak_mb']:.1f} MiB; peak RSS "
-                  f"{last['maxrss_mb']:.1f} MiB (+{last['maxrss_mb'] - last['maxrss_before_mb']:.1f} MiB over the "
-                  f"process before the operation)")
-            if op == "check":
-                print(f"  read {last['questions']:,} questions, {last['warnings']} warnings; types: "
-                      + ", ".join(f"{k} {v}" for k, v in sorted(last["types"].items())))
-                verdict = "; ".join(last["errors"]) if last["errors"] else "accepted"
-                print(f"  verdict as shipped: {verdict}")
-            else:
-                print(f"  {last['status']}: {last['questions']:,} questions, {last['stored_chars']:,} characters "
-                      "stored (question limit lifted in this process only)")
+        rows = scaling(workdir, sizes, args.repeats)
+        long_path = long_questions(workdir, args.long, args.repeats)
+        if not args.quick:
+            memory(workdir, {f"{max(sizes):,} mixed": rows[max(sizes)]["path"], f"{args.long:,} long": long_path})
+        quiz_start(workdir, banks, args.start_processes, args.warm_starts)
     print(f"\ntotal time: {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -203,7 +204,7 @@ def test_shuffling_follows_the_seed_and_the_question_s_own_setting():
     shown = [a["text"] for a in first["imported"]["answers"]]
     assert sorted(shown) == list("abcdefgh") and shown != list("abcdefgh")
     assert right_answer_text(first) == "a" and grade_stored(first, shown.index("a")) == 1.0
-    fixed = ImportedQuestion(**{**question.__dict__, "shuffle_answers": False})
+    fixed = replace(question, shuffle_answers=False)
     assert [a["text"] for a in stored(fixed, shuffle=True)["imported"]["answers"]] == list("abcdefgh")
 
 
