@@ -31,6 +31,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -94,7 +95,19 @@ def write_questions(bank_id: int, version: int, questions: Sequence[ImportedQues
             written += len(chunk)
             if progress is not None:
                 progress(written, len(questions))
+    if written >= CHUNK:
+        analyze()
     return written
+
+
+def analyze() -> None:
+    """PostgreSQL: refresh the table's statistics (in the caller's transaction, which they then include).
+
+    Without them, right after a big load and until autovacuum came by, the planner took the bank's rows for a
+    handful and drew a quiz through the category index, reading every row of the bank (a 10-question start from
+    50,000 questions: 46 ms, against 6.5 ms with statistics and 6.2 ms from 500 questions)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE bank_questions"))
 
 
 def _of(bank: Bank) -> ColumnElement[bool]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from quizapp.bank_questions import BankQuestion, draw_questions, imported_questions, kinds_and_categories
 from quizapp.banks import store_bank
@@ -233,8 +233,8 @@ def test_a_confirmed_upload_and_a_new_version_write_nothing_when_the_rows_fail_h
     with app.app_context():
         rows_of_one = imported_questions(the_bank())
     break_rows_half_way(monkeypatch)
-    for text, filename in ((mixed_gift(parts=2), "mixed.gift"), (TEXT, "other.gift")):  # a new version, a new bank
-        response = upload(teacher, text, filename)
+    for body, filename in ((mixed_gift(parts=2), "mixed.gift"), (TEXT, "other.gift")):  # a new version, a new bank
+        response = upload(teacher, body, filename)
         assert response.status_code == 302
         before = stored_state(app)
         confirmed = teacher.post(response.location + "/confirm")
@@ -243,3 +243,14 @@ def test_a_confirmed_upload_and_a_new_version_write_nothing_when_the_rows_fail_h
     with app.app_context():
         assert the_bank().version == 1 and imported_questions(the_bank()) == rows_of_one
     assert stored_state(app)["banks"] == version_one["banks"]
+
+
+def test_a_big_load_leaves_postgresql_with_statistics_of_the_rows(app: Flask):
+    """Else its planner reads every row of a bank to draw a quiz until autovacuum comes by (see analyze)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's planner statistics (run with TEST_DATABASE_URL)")
+        store_bank(mixed_gift(parts=50, per_part=20), "big.gift")
+        rows = db.session.scalar(select(func.count()).select_from(BankQuestion))
+        estimate = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'bank_questions'::regclass"))
+        assert rows > 1000 and estimate == rows

@@ -62,6 +62,8 @@ def upgrade():
         rows = question_columns(result.questions)
         while chunk := [{"bank_id": bank_id, "version": version, **row} for row in islice(rows, CHUNK)]:
             connection.execute(table.insert(), chunk)
+    if connection.dialect.name == 'postgresql':
+        op.execute('ANALYZE bank_questions')  # see quizapp.bank_questions.analyze
 
 
 def downgrade():
