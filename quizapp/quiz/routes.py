@@ -216,7 +216,7 @@ def feedback(attempt_id: int, position: int) -> str:
         abort(403, description="Answers are shown on the results page when the quiz is finished"
                                + (" and the assignment has closed." if attempt.feedback == "after_close" else "."))
     return render_template("quiz/feedback.html", attempt=attempt, target=target, q=target.question,
-                           data=target.data, given=target.answer.response)
+                           data=target.data, given=target.answer.response, **countdown(attempt))
 
 
 @bp.get("/<int:attempt_id>/results")

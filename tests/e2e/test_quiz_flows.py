@@ -77,6 +77,27 @@ def test_the_countdown_moves_warns_and_submits_at_zero(page: Page, e2e_database_
     assert_no_violations(found)
 
 
+def test_time_running_out_on_a_feedback_page_submits_the_quiz(page: Page, e2e_database_url: str) -> None:
+    """Immediate feedback: a learner reading the feedback when the time is up is taken to the results too."""
+    attempt_id = start(page, ("classify",))
+    form = page.locator("form[data-question]")
+    form.locator("ul.options label").nth(0).click()
+    form.get_by_role("button", name="Submit answer").click()
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/feedback/1$"))
+    engine = create_engine(e2e_database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE quiz_attempts SET deadline = :d WHERE id = :i"),
+                           {"d": datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=4), "i": attempt_id})
+    engine.dispose()
+    page.reload()
+    expect(page.locator("[data-timer-warning]")).to_contain_text("Less than a minute left")
+    found: dict[str, list[dict[str, Any]]] = {}
+    axe_clean(page, "feedback with countdown", found)
+    expect(page).to_have_url(re.compile(rf"/quiz/{attempt_id}/results$"), timeout=20_000)
+    expect(page.get_by_role("heading", name="Your results", level=1)).to_be_visible()
+    assert_no_violations(found)
+
+
 def test_back_and_re_answer_shows_the_recorded_answer_and_continues(phone_page: Page) -> None:
     page = phone_page
     start(page, ("classify",))

@@ -294,3 +294,20 @@ def test_practise_quizzes_are_labelled_in_the_history(app: Flask, client: FlaskC
     assert client.post("/quiz/practise", data=data).status_code == 302
     history = client.get("/progress").get_data(as_text=True)
     assert history.count("Practise</span>") == 1
+
+
+def test_the_feedback_page_of_a_timed_quiz_counts_down_too(app: Flask, client: FlaskClient):
+    """In immediate mode the learner reads feedback between questions: the countdown and its submit at zero
+    are there as well, and gone once the quiz is finished."""
+    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    with app.app_context():
+        db.session.get(QuizAttempt, attempt_id).deadline = utcnow() + timedelta(minutes=3)
+        db.session.commit()
+    client.post(f"/quiz/{attempt_id}/answer/1", data=right_answer_form(key_of(app, attempt_id, 1)))
+    feedback = client.get(f"/quiz/{attempt_id}/feedback/1").get_data(as_text=True)
+    assert "data-deadline-ms=" in feedback and f'action="/quiz/{attempt_id}/submit" data-time-up-submit' in feedback
+    assert "/static/quiz.js" in feedback
+    for p in range(2, 6):
+        client.post(f"/quiz/{attempt_id}/answer/{p}", data=right_answer_form(key_of(app, attempt_id, p)))
+    assert stored(app, attempt_id).finished_at is not None
+    assert "data-time-up-submit" not in client.get(f"/quiz/{attempt_id}/feedback/5").get_data(as_text=True)
