@@ -142,29 +142,28 @@ def new_schema_name(label: str = "") -> str:
     return f"{SCHEMA_PREFIX}{os.getpid()}_{next(_schema_numbers)}{label}"
 
 
-def create_schema(url: str, schema: str) -> str:
-    """Create an empty schema and return the URL whose connections live in it."""
+def admin_execute(url: str, *statements: str, **params: object) -> None:
+    """Run statements one after another on the server at ``url`` in autocommit (``params`` bind the first)."""
     engine = admin_engine(url)
     try:
         with engine.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            for i, statement in enumerate(statements):
+                connection.execute(text(statement), params if i == 0 else {})
     finally:
         engine.dispose()
+
+
+def create_schema(url: str, schema: str) -> str:
+    """Create an empty schema and return the URL whose connections live in it."""
+    admin_execute(url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', f'CREATE SCHEMA "{schema}"')
     return schema_url(url, schema)
 
 
 def drop_schema(url: str, schema: str) -> None:
     """Drop the schema, first ending any connection a test left open in it."""
-    engine = admin_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                    "WHERE application_name = :name AND pid <> pg_backend_pid()"),
-                               {"name": schema})
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    finally:
-        engine.dispose()
+    admin_execute(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE application_name = :name AND pid <> pg_backend_pid()",
+                  f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', name=schema)
 
 
 def database_url_for(url: str, name: str) -> str:
@@ -175,28 +174,18 @@ def database_url_for(url: str, name: str) -> str:
         hide_password=False)
 
 
-def create_database_from(url: str, template: str, name: str) -> str:
-    """A new database ``name`` as a copy of ``template``; returns its URL.
+def create_database(url: str, name: str, template: str | None = None) -> str:
+    """A new database ``name`` (empty, or a copy of ``template``) on the server at ``url``; returns its URL.
 
     Copying a migrated database costs about a tenth of a second; migrating and loading one costs
     seconds, which a thousand tests would pay each."""
-    engine = admin_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
-    finally:
-        engine.dispose()
+    copy = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
+    admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{copy}')
     return database_url_for(url, name)
 
 
 def drop_database(url: str, name: str) -> None:
-    engine = admin_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    admin_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @cache
@@ -204,17 +193,11 @@ def _postgres_template(url: str) -> str:
     """The per-process template database on the server at ``url``: migrated, both banks loaded, and no
     connection left open (PostgreSQL copies only a template nobody is connected to)."""
     name = f"{SCHEMA_PREFIX}{os.getpid()}_template"
-    engine = admin_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
+    template_url = create_database(url, name)
     atexit.register(drop_database, url, name)
     folder = Path(tempfile.mkdtemp(prefix="quizapp-template-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    app = create_app(_config(folder, DATABASE_URL=database_url_for(url, name)))
+    app = create_app(_config(folder, DATABASE_URL=template_url))
     _migrate_and_load(app)
     _dispose(app)
     return name
@@ -351,7 +334,7 @@ def app_database_url(tmp_path: Path) -> Iterator[str]:
         return
     base = require_postgres()
     name = new_schema_name()
-    yield create_database_from(base, _postgres_template(base), name)
+    yield create_database(base, name, template=_postgres_template(base))
     drop_database(base, name)
 
 

@@ -22,10 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import SCHEMA_PREFIX, TEST_DATABASE_URL, admin_engine, require_postgres
+from tests.conftest import SCHEMA_PREFIX, TEST_DATABASE_URL, create_database, drop_database, require_postgres
 from tests.e2e.flows import new_context
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -80,16 +79,9 @@ def e2e_database() -> Iterator[str]:
         return
     base = require_postgres()
     name = f"{SCHEMA_PREFIX}e2e_{os.getpid()}"
-    engine = admin_engine(base)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    create_database(base, name)
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    drop_database(base, name)
 
 
 @pytest.fixture(scope="session")
