@@ -122,10 +122,12 @@ def _app(database: Path, workdir: Path) -> Any:
 
 
 def child_import(op: str, path: Path, mode: str, workdir: Path) -> dict[str, Any]:
-    """Check or load ``path`` once in this (fresh) process; time and memory figures as a dict."""
+    """Check or load ``path`` once in this (fresh) process, read as ``check-bank`` and ``load-bank`` read it;
+    time and memory figures as a dict."""
+    from quizapp.banks import read_bank_file
     from quizapp.core import bank_check
 
-    text = path.read_text(encoding="utf-8")
+    text = read_bank_file(path)
     if op == "check":
         def run() -> dict[str, Any]:
             check = bank_check.check_bank_text(text, path.name)

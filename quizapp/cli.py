@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -29,9 +31,46 @@ PASSWORD_ENV = "QUIZAPP_PASSWORD"
 MAX_NAME = 64  # users.username and users.display_name
 
 
+# A file this large (about 2,000 short questions and up) gets its progress shown, on a terminal only.
+PROGRESS_FROM_BYTES = 256 * 1024
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _shows_progress(path: Path) -> bool:
+    """Progress goes to stderr when it is a terminal and the file is large: never into a pipe, a log, or JSON."""
+    return path.stat().st_size >= PROGRESS_FROM_BYTES and _stderr_is_terminal()
+
+
+class _Bar:
+    """A click progress bar on stderr, opened on the first ``update(done, total)`` (the total is known then)."""
+
+    def __init__(self, stack: ExitStack, label: str) -> None:
+        self._stack, self._label = stack, label
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = self._stack.enter_context(click.progressbar(
+                length=total, label=self._label.format(total=total), file=sys.stderr))
+        self._bar.update(done - self._bar.pos)
+
+
+def _phase(text: str) -> None:
+    click.echo(text, err=True)
+
+
 def _load(path: Path, fmt: str | None = None, slug: str | None = None, title: str | None = None) -> None:
     try:
-        result = store_bank_file(path, fmt, slug, title)
+        if _shows_progress(path):
+            _phase(f"Reading and checking {path.name} ({path.stat().st_size / 1e6:.1f} MB)…")
+            with ExitStack() as stack:
+                result = store_bank_file(path, fmt, slug, title,
+                                         progress=_Bar(stack, "Writing {total:,} questions").update)
+        else:
+            result = store_bank_file(path, fmt, slug, title)
     except BankError as exc:
         click.echo(f"Bank {path} is invalid; nothing was loaded. {len(exc.problems)} problem(s):", err=True)
         for problem in exc.problems:
@@ -100,11 +139,16 @@ def load_bank(path: Path, fmt: str | None, slug: str | None, title: str | None) 
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def check_bank(path: Path, fmt: str | None, output: str) -> None:
     """Parse and validate a bank without loading it; exit 1 listing every error by line."""
+    progress = output == "text" and _shows_progress(path)
+    if progress:
+        _phase(f"Reading {path.name} ({path.stat().st_size / 1e6:.1f} MB)…")
     try:
         text = read_bank_file(path)
     except BankError as exc:
         raise click.ClickException(exc.problems[0]) from exc
-    check = check_bank_text(text, path.name, fmt)
+    with ExitStack() as stack:
+        check = check_bank_text(text, path.name, fmt,
+                                progress=_Bar(stack, f"Checking {path.name}").update if progress else None)
     if output == "json":
         click.echo(json.dumps(check.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -28,6 +28,7 @@ MAX_QUESTIONS = 50_000  # per bank; quizapp.config.MAX_UPLOAD_BYTES leaves room 
 # The lengths of the banks table's columns (PostgreSQL refuses longer text; SQLite would store it).
 MAX_SLUG, MAX_TITLE, MAX_FILENAME = 64, 200, 200
 _AIKEN_ANSWER = re.compile(r"^ANSWER:", re.MULTILINE)
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 @contextmanager
@@ -47,18 +48,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_questions(fmt: str, text: str, filename: str) -> ParseResult:
-    """Run the reader for an imported format ("gift", "aiken", "csv" or "moodlexml")."""
+def read_questions(fmt: str, text: str, filename: str, progress: Progress | None = None) -> ParseResult:
+    """Run the reader for an imported format ("gift", "aiken", "csv" or "moodlexml").
+
+    ``progress(done, total)``: how far the reading is, in characters; GIFT reports as it goes, the other
+    readers once at the end.
+    """
     if fmt == "gift":
-        from .formats.gift import parse_gift as reader
-    elif fmt == "moodlexml":
+        from .formats.gift import parse_gift
+
+        with collector_paused():
+            return parse_gift(text, filename, progress)
+    if fmt == "moodlexml":
         from .formats.moodle_xml import parse_moodle_xml as reader
     elif fmt == "aiken":
         from .formats.aiken import parse_aiken as reader
     else:
         from .formats.csv_bank import parse_csv as reader
     with collector_paused():
-        return reader(text, filename)
+        result = reader(text, filename)
+    if progress is not None:
+        progress(len(text), len(text))
+    return result
 
 
 def detect_format(filename: str, text: str) -> str:
@@ -145,8 +156,11 @@ class BankCheck:
 
 
 def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
-                    title: str | None = None) -> BankCheck:
-    """Parse and validate; never raises for bad content (problems are in ``errors``)."""
+                    title: str | None = None, progress: Progress | None = None) -> BankCheck:
+    """Parse and validate; never raises for bad content (problems are in ``errors``).
+
+    ``progress(done, total)``: how far the reading of an imported format is (see :func:`read_questions`).
+    """
     fmt = fmt or detect_format(filename, text)
     if fmt not in FORMATS:
         return BankCheck(filename, fmt, slug or slug_from(filename), title or filename[:MAX_TITLE],
@@ -159,7 +173,7 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
             return BankCheck(filename, fmt, slug or slug_from(filename), title or filename[:MAX_TITLE],
                              errors=exc.problems)
         return _check_lengths(BankCheck(filename, fmt, bank.slug, bank.title, factbank=bank))
-    result = read_questions(fmt, text, filename)
+    result = read_questions(fmt, text, filename, progress)
     check = BankCheck(filename, fmt, slug or slug_from(filename), title or PurePath(filename).stem[:MAX_TITLE],
                       questions=list(result.questions),
                       warnings=[f"{filename}: {w}" for w in result.warnings],

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -48,17 +48,20 @@ _WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")  # Moodle's $giftanswerweightre
 _NUMERIC = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\v\f]*")
 _FORMAT_WORD = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r"\s+")
+PROGRESS_LINES = 5000  # how often parse_gift reports its progress
+Progress = Callable[[int, int], None]
 
 
-def parse_gift(text: str, filename: str = "bank.gift") -> ParseResult:
+def parse_gift(text: str, filename: str = "bank.gift", progress: Progress | None = None) -> ParseResult:
     """Read a GIFT file.  ``result.errors`` non-empty means Moodle would reject the file.
 
     ``filename`` is accepted for symmetry with the other readers; line numbers are 1-based.
+    ``progress(done, total)``: characters read so far, every ``PROGRESS_LINES`` lines and at the end.
     """
     reader = _Reader(text)
     for line, message in control_character_problems(text):
         reader.error(line, message)
-    return reader.run(text)
+    return reader.run(text, progress)
 
 
 def is_numeric(value: str) -> bool:
@@ -91,14 +94,14 @@ def default_name(text: str) -> str:
     return plain or "Question"
 
 
-def _lines(text: str) -> Iterator[str]:
-    """``text.split("\\n")`` one line at a time: the list of every line of a 25 MB file would be as large
-    again as the file, and would live as long as the reading."""
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """``text.split("\\n")`` one line at a time, each with the offset it starts at: the list of every line of
+    a 25 MB file would be as large again as the file, and would live as long as the reading."""
     start = 0
     while (end := text.find("\n", start)) >= 0:
-        yield text[start:end]
+        yield start, text[start:end]
         start = end + 1
-    yield text[start:]
+    yield start, text[start:]
 
 
 class _Reader:
@@ -210,10 +213,12 @@ class _Reader:
         return out
 
     # -- reading ---------------------------------------------------------------------------------
-    def run(self, text: str) -> ParseResult:
+    def run(self, text: str, progress: Progress | None = None) -> ParseResult:
         text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         chunk: list[tuple[int, str]] = []
-        for number, raw in enumerate(_lines(text), start=1):
+        for number, (offset, raw) in enumerate(_lines(text), start=1):
+            if progress is not None and number % PROGRESS_LINES == 0:
+                progress(offset, len(text))
             line = raw.strip(WS)
             if line == "0":
                 self.warn(number, "a line holding only '0' counts as a blank line in Moodle (PHP empty()): it ends "
@@ -228,6 +233,8 @@ class _Reader:
             self.read_chunk(chunk)
         if not self.result.questions and not self.result.errors:
             self.error(1, "There are no questions in the import file")
+        if progress is not None:
+            progress(len(text), len(text))
         return self.result
 
     def read_chunk(self, chunk: list[tuple[int, str]]) -> None:
