@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -48,6 +49,45 @@ def register(page: Page, username: str, display_name: str | None = None) -> None
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name=display_name)).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def log_in(page: Page, username: str) -> None:
+    """Log in through the form (password ``PASSWORD``) and wait for the logged-in menu."""
+    page.goto("/auth/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status").filter(has_text="Logged in as")).to_be_visible()  # at any width
+
+
+def upload_bank(teacher: Page, bank_file: Path, slug: str, import_it: bool = True) -> str:
+    """Upload a bank file through the instructor's form; import it, or leave it waiting on its preview.
+    Returns the bank's slug."""
+    teacher.goto("/instructor/banks/upload")
+    teacher.get_by_label("Bank file").set_input_files(str(bank_file))
+    teacher.get_by_label("Short name for links").fill(slug)
+    teacher.get_by_role("button", name="Check the file").click()
+    expect(teacher.get_by_role("button", name="Import")).to_be_visible()
+    if import_it:
+        teacher.get_by_role("button", name="Import").click()
+        expect(teacher.get_by_role("link", name="Create assignment").first).to_be_visible()
+    return slug
+
+
+def create_assignment(teacher: Page, slug: str, title: str, questions: int, shuffle: bool = True) -> tuple[int, str]:
+    """Create an assignment of bank ``slug`` through the form; returns its id and share link."""
+    teacher.goto(f"/instructor/banks/{slug}/assign")
+    teacher.get_by_label("Title").fill(title)
+    teacher.get_by_label("Number of questions").fill(str(questions))
+    if not shuffle:
+        teacher.get_by_label("Shuffle questions and answers").uncheck()
+    teacher.get_by_role("button", name="Create assignment").click()
+    expect(teacher).to_have_url(re.compile(r"/instructor/assignments/\d+$"))
+    expect(teacher.get_by_role("heading", name=title)).to_be_visible()
+    assignment_id = int(re.search(r"/instructor/assignments/(\d+)$", teacher.url).group(1))
+    share = teacher.locator("main a[href*='/a/']").first.get_attribute("href")
+    assert share, "the assignment page shows no share link"
+    return assignment_id, share
 
 
 def start_quiz(page: Page, kinds: tuple[str, ...], length: int = 5, feedback: str = "After each question",

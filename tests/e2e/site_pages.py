@@ -21,7 +21,17 @@ from urllib.parse import quote, urlsplit
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 from werkzeug.routing import Rule
 
-from tests.e2e.flows import DEFAULT_BANK, PASSWORD, new_context, register, start_quiz, unique_username
+from tests.e2e.flows import (
+    DEFAULT_BANK,
+    PASSWORD,
+    create_assignment,
+    log_in,
+    new_context,
+    register,
+    start_quiz,
+    unique_username,
+    upload_bank,
+)
 
 # GET routes that are not pages a person reads, each with the reason. Every other GET route is visited.
 NOT_PAGES: dict[str, str] = {
@@ -201,14 +211,6 @@ def _quizapp(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(script), *args], env=env, check=True, capture_output=True, timeout=60)
 
 
-def _log_in(page: Page, username: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out")).to_be_attached()
-
-
 def answer_until_results(page: Page) -> int:
     """Answer whatever questions come (first option, or each select's first choice) until the results page;
     returns the attempt id."""
@@ -291,26 +293,7 @@ def _upload(teacher: Page, gift_text: str, import_it: bool) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         gift = Path(tmp) / f"{slug}.gift"
         gift.write_text(gift_text, encoding="utf-8")
-        teacher.goto("/instructor/banks/upload")
-        teacher.get_by_label("Bank file").set_input_files(str(gift))
-        teacher.get_by_label("Short name for links").fill(slug)
-        teacher.get_by_role("button", name="Check the file").click()
-        expect(teacher.get_by_role("button", name="Import")).to_be_visible()
-        if import_it:
-            teacher.get_by_role("button", name="Import").click()
-            expect(teacher.get_by_role("link", name="Create assignment").first).to_be_visible()
-    return slug
-
-
-def _assign(teacher: Page, slug: str, title: str, questions: int) -> tuple[int, str]:
-    """Create an assignment of bank ``slug``; returns its id and share link."""
-    teacher.goto(f"/instructor/banks/{slug}/assign")
-    teacher.get_by_label("Title").fill(title)
-    teacher.get_by_label("Number of questions").fill(str(questions))
-    teacher.get_by_role("button", name="Create assignment").click()
-    expect(teacher).to_have_url(re.compile(r"/instructor/assignments/\d+$"))
-    assignment_id = int(re.search(r"/instructor/assignments/(\d+)$", teacher.url).group(1))
-    return assignment_id, teacher.locator("main a[href*='/a/']").first.get_attribute("href") or ""
+        return upload_bank(teacher, gift, slug, import_it)
 
 
 def _take(learner: Page, share: str) -> int:
@@ -343,19 +326,20 @@ def build_site(browser: Browser, base_url: str, database_url: str) -> Site:
     teacher_name = unique_username("pteach")
     env = {**os.environ, "DATABASE_URL": database_url, "QUIZAPP_PASSWORD": PASSWORD, "SECRET_KEY": "e2e"}
     _quizapp(env, "create-user", teacher_name, "--instructor", "--display-name", "Phone Check Teacher")
-    _log_in(teacher, teacher_name)
+    log_in(teacher, teacher_name)
     bank_slug = _upload(teacher, GIFT, import_it=True)
     _upload(teacher, GIFT, import_it=False)  # waits on its preview page
     upload_id = int(re.search(r"/instructor/uploads/(\d+)", teacher.url).group(1))
-    assignment_id, share = _assign(teacher, bank_slug, "Phone check: a title long enough to wrap on a small screen", 3)
+    assignment_id, share = create_assignment(teacher, bank_slug,
+                                             "Phone check: a title long enough to wrap on a small screen", 3)
     code = share.rstrip("/").rsplit("/", 1)[-1]
     _launched_from_an_lms(database_url, learner_name, assignment_id)
     assignment_attempt = _take(learner, share)
 
     essay_assignment_id = essay_answer_id = None
     if GRADING_ROUTE in endpoints:
-        essay_assignment_id, essay_share = _assign(teacher, _upload(teacher, ESSAY_GIFT, import_it=True),
-                                                   "Phone check: an essay", 1)
+        essay_assignment_id, essay_share = create_assignment(
+            teacher, _upload(teacher, ESSAY_GIFT, import_it=True), "Phone check: an essay", 1)
         _take(learner, essay_share)
         teacher.goto(f"/instructor/assignments/{essay_assignment_id}/grading")
         link = teacher.locator("main a[href*='/grading/']").first.get_attribute("href") or ""

@@ -12,7 +12,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import PASSWORD, new_context, register, unique_username
+from tests.e2e.flows import PASSWORD, create_assignment, log_in, new_context, register, unique_username, upload_bank
 from tests.e2e.test_instructor_flow import _quizapp
 from tests.web.test_essays import ESSAY_BANK
 
@@ -41,22 +41,9 @@ def test_an_essay_is_written_graded_and_its_mark_seen(browser, live_server: str,
     teacher, learner = teacher_ctx.new_page(), learner_ctx.new_page()
     teacher.set_viewport_size(PHONE)
     try:
-        teacher.goto("/auth/login")
-        teacher.get_by_label("Username").fill(teacher_name)
-        teacher.get_by_label("Password").fill(PASSWORD)
-        teacher.get_by_role("button", name="Log in").click()
-        teacher.goto("/instructor/banks/upload")
-        teacher.get_by_label("Bank file").set_input_files(str(bank_file))
-        teacher.get_by_label("Short name for links").fill(unique_username("essay").replace("_", "-"))
-        teacher.get_by_role("button", name="Check the file").click()
-        teacher.get_by_role("button", name="Import").click()
-        teacher.get_by_role("link", name="Create assignment").first.click()
-        teacher.get_by_label("Title").fill("Essay week")
-        teacher.get_by_label("Number of questions").fill("5")
-        teacher.get_by_label("Shuffle questions and answers").uncheck()
-        teacher.get_by_role("button", name="Create assignment").click()
-        expect(teacher.get_by_role("heading", name="Essay week")).to_be_visible()
-        share = teacher.locator("main a[href*='/a/']").first.get_attribute("href")
+        log_in(teacher, teacher_name)
+        slug = upload_bank(teacher, bank_file, unique_username("essay").replace("_", "-"))
+        _, share = create_assignment(teacher, slug, "Essay week", 5, shuffle=False)
 
         register(learner, unique_username("learner"), "Lea Browser")  # at desktop width: it checks the full menu
         learner.set_viewport_size(PHONE)

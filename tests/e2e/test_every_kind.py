@@ -37,6 +37,7 @@ from quizapp.models import AttemptQuestion
 from quizapp.templating import KIND_NAMES
 from tests.e2e.flows import (
     ALL_KINDS,
+    create_assignment,
     go_on,
     new_context,
     percent_shown,
@@ -44,6 +45,7 @@ from tests.e2e.flows import (
     register,
     start_quiz,
     unique_username,
+    upload_bank,
 )
 from tests.e2e.test_accessibility import BLOCKING_IMPACTS, _describe
 from tests.e2e.test_instructor_assignments import _teacher
@@ -251,19 +253,8 @@ def test_an_assignment_of_every_imported_type(browser, live_server: str, e2e_dat
     learner_ctx = new_context(browser, live_server)
     learner = learner_ctx.new_page()
     try:
-        teacher.goto("/instructor/banks/upload")
-        teacher.get_by_label("Bank file").set_input_files(str(bank_file))
-        teacher.get_by_label("Short name for links").fill(unique_username("moodle").replace("_", "-"))
-        teacher.get_by_role("button", name="Check the file").click()
-        teacher.get_by_role("button", name="Import").click()
-        teacher.get_by_role("link", name="Create assignment").first.click()
-        teacher.get_by_label("Title").fill("Every imported type")
-        teacher.get_by_label("Number of questions").fill("50")
-        teacher.get_by_label("Shuffle questions and answers").uncheck()
-        teacher.get_by_role("button", name="Create assignment").click()
-        expect(teacher.get_by_role("heading", name="Every imported type")).to_be_visible()
-        share = teacher.locator("main a[href*='/a/']").first.get_attribute("href")
-        assert share
+        slug = upload_bank(teacher, bank_file, unique_username("moodle").replace("_", "-"))
+        _, share = create_assignment(teacher, slug, "Every imported type", 50, shuffle=False)
 
         register(learner, unique_username("learner"))
         learner.set_viewport_size(PHONE)

@@ -10,7 +10,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import ACTION_TIMEOUT_MS, PASSWORD, new_context, unique_username
+from tests.e2e.flows import ACTION_TIMEOUT_MS, PASSWORD, log_in, new_context, unique_username
 from tests.e2e.test_accessibility import _describe
 from tests.e2e.test_instructor_flow import _quizapp
 
@@ -39,10 +39,7 @@ def _teacher(browser, live_server: str, e2e_database_url: str):
     context = browser.new_context(base_url=live_server, timezone_id="Europe/Paris")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, name)
     return context, page
 
 
