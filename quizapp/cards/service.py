@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import overload
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..banks import fact_bank
 from ..core.cards import Flashcard, derive_cards, interleaved
@@ -91,16 +91,16 @@ def progress_for(owner: Owner, bank: Bank) -> dict[str, CardProgress]:
 
 
 def done_today(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSettings) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) since the study day began, for the limits."""
+    """(new cards introduced, review-state cards reviewed) since the study day began, for the limits.
+
+    Counted by the database, reading the state out of the JSON: no row, and no JSON, comes back to Python. A new
+    card's ``state_before`` is JSON null (or SQL NULL), whose state is NULL.
+    """
     since = _naive(study_day_start(now, settings))
-    befores = db.session.execute(select(ReviewLog.state_before).where(
-        owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= since)).scalars()
-    new = reviews = 0
-    for before in befores:
-        if before is None:
-            new += 1
-        elif before.get("state") == REVIEW_STATE:
-            reviews += 1
+    state = ReviewLog.state_before["state"].as_integer()
+    new, reviews = db.session.execute(
+        select(func.count().filter(state.is_(None)), func.count().filter(state == REVIEW_STATE)).where(
+            owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= since)).one()
     return new, reviews
 
 
@@ -192,9 +192,11 @@ class SessionSummary:
 
 
 def session_summary(owner: Owner, bank: Bank, since: datetime) -> SessionSummary:
-    rows = db.session.execute(select(ReviewLog.rating, ReviewLog.duration_ms).where(
-        owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= _naive(since))).all()
-    return SessionSummary(len(rows), sum(1 for r, _ in rows if r == 1), sum(d or 0 for _, d in rows) // 1000)
+    """This deck's ratings since ``since``: counted and summed by the database."""
+    reviewed, again, milliseconds = db.session.execute(
+        select(func.count(), func.count().filter(ReviewLog.rating == 1), func.sum(ReviewLog.duration_ms)).where(
+            owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= _naive(since))).one()
+    return SessionSummary(reviewed, again, (milliseconds or 0) // 1000)  # SUM of no rows is NULL
 
 
 def claim_guest_cards(guest_token: str, user_id: int) -> int:

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
+from quizapp.cards.service import done_today, session_summary
+from quizapp.core.scheduling import SchedulerSettings
 from quizapp.extensions import db
-from quizapp.models import CardState, ReviewLog, User
+from quizapp.models import Bank, CardState, ReviewLog, User
+from quizapp.owner import Owner
 from tests.conftest import DEFAULT_BANK, AuthActions
 
 DECK = "/cards/llm-vs-genai"
@@ -435,3 +438,31 @@ def test_a_card_that_disappears_keeps_its_review_history(app: Flask, client: Fla
     assert len(logs) == 1  # the log keeps what was reviewed
     page = client.get(f"{DECK}/review?topic=dimensions")
     assert page.status_code == 200 and f'value="{card_id}"' not in page.get_data(as_text=True)
+
+
+def test_counts_of_the_day_and_the_session_come_from_the_stored_log(app: Flask):
+    """done_today and session_summary count in SQL: a new card's state_before is JSON null or SQL NULL."""
+    now, owner = datetime(2026, 3, 2, 12, 0, tzinfo=UTC), Owner(None, "guest-1")
+    with app.app_context():
+        bank_id = db.session.execute(select(Bank.id).filter_by(slug="llm-vs-genai")).scalar_one()
+        other = db.session.execute(select(Bank.id).filter_by(slug="sql-vs-nosql")).scalar_one()
+
+        def log(before: object, rating: int = 3, hours: float = 1, bank: int = bank_id, guest: str = "guest-1",
+                ms: int | None = 1500) -> None:
+            db.session.add(ReviewLog(guest_token=guest, bank_id=bank, card_id="c", rating=rating, duration_ms=ms,
+                                     reviewed_at=(now - timedelta(hours=hours)).replace(tzinfo=None),
+                                     state_before=before, state_after={"state": 1}))
+
+        log(None, rating=1)  # new: JSON null
+        log(null(), ms=None)  # new: SQL NULL
+        log({"state": 2, "step": None})  # a review
+        log({"state": 1, "step": 0}, rating=1)  # learning: neither
+        log({"state": 3, "step": 0})  # relearning: neither
+        log(None, hours=13)  # before the study day (rollover 4:00 UTC)
+        log(None, bank=other)  # another deck
+        log(None, guest="guest-2")  # another learner
+        db.session.commit()
+        assert done_today(owner, db.session.get(Bank, bank_id), now, SchedulerSettings()) == (2, 1)
+        summary = session_summary(owner, db.session.get(Bank, bank_id), now - timedelta(hours=2))
+        assert (summary.reviewed, summary.again, summary.seconds) == (5, 2, 6)
+        assert session_summary(owner, db.session.get(Bank, bank_id), now).reviewed == 0
