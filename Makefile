@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_TEST_ARGS ?= -m database
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup setup-test browser run test lint
+.PHONY: setup setup-test setup-bench browser run test lint bench-quick
 
 # The virtual environment (Debian: `apt-get install python3-venv` first), rebuilt when pyproject.toml changes:
 # the app and what it needs to run for `make run`; the test tools (the `test` extra) too for `make test`.
@@ -27,9 +27,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-app
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(VENV)/.installed-app
+
 setup: $(VENV)/.installed-app
 
 setup-test: $(VENV)/.installed-test
+
+setup-bench: $(VENV)/.installed-bench
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here), without the
 # recommended packages (which would pull in and upgrade a hundred more, systemd among them).
@@ -63,3 +69,15 @@ endif
 
 lint: setup-test
 	$(BIN)/ruff check .
+
+# Every benchmark's --quick smoke run, one after the other, in under two minutes on this 2-core machine
+# (benchmarks/README.md has the figure). They print figures and assert nothing; pages.py installs wrk if
+# missing. pages.py measures one connection level here (32) to keep within the two minutes.
+BENCH_QUICK := generation.py testwise.py import_gift.py scaling.py "pages.py --connections 32" load.py
+bench-quick: setup-bench
+	@start=$$(date +%s); for bench in $(BENCH_QUICK); do \
+		echo "== benchmarks/$$bench --quick"; one=$$(date +%s); \
+		$(BIN)/python benchmarks/$$bench --quick || exit 1; \
+		echo "== benchmarks/$$bench --quick: $$(( $$(date +%s) - one )) s"; \
+	done; echo "== bench-quick: every benchmark's quick mode in $$(( $$(date +%s) - start )) s" \
+		"(load average $$(cut -d' ' -f1-3 /proc/loadavg))"

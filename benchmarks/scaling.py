@@ -59,7 +59,16 @@ from quizapp.core.bank_loader import load_bank_file  # noqa: E402
 from quizapp.core.cards import derive_cards  # noqa: E402
 from quizapp.core.generators import generate_quiz  # noqa: E402
 from quizapp.extensions import db  # noqa: E402
-from quizapp.models import Answer, AttemptQuestion, Bank, CardState, QuizAttempt, ReviewLog, User  # noqa: E402
+from quizapp.models import (  # noqa: E402
+    Answer,
+    AttemptQuestion,
+    Bank,
+    CardState,
+    QuizAttempt,
+    ReviewLog,
+    User,
+    normalise_username,
+)
 
 BANK = "llm-vs-genai"
 ME, PASSWORD = "me", "bench-Pa55-not-common"
@@ -162,6 +171,9 @@ def _attempt_rows(total: int, me: int, others: list[int], bank_id: int, quizzes:
                 key = [q["options"].index(right_text) for _, right_text in q["pairs"]]
                 response = key if right else [0] * len(key)
                 points = 1.0 if response == key else 0.0
+            elif isinstance(q["answer"], list):  # multiple answer: the key's option numbers
+                response = q["answer"] if right else [i for i in range(len(q["options"])) if i not in q["answer"]]
+                points = 1.0 if right else 0.0
             else:
                 response = q["answer"] if right else (q["answer"] + 1) % len(q["options"])
                 points = 1.0 if right else 0.0
@@ -218,7 +230,8 @@ def build(path: Path, logs: int, attempts: int, seed: int = 7) -> dict[str, int]
     # "me" sits in the middle of the id range, like any learner.
     usernames = [f"learner{i:06d}" for i in range(half)] + [ME] + [f"learner{i:06d}" for i in range(half, n_others)]
     with engine.begin() as conn:
-        for batch in _batches(({"id": i, "username": name, "display_name": name.title(), "password_hash": hashed,
+        for batch in _batches(({"id": i, "username": name, "username_key": normalise_username(name),
+                                "display_name": name.title(), "password_hash": hashed,
                                 "is_instructor": False, "on_leaderboard": True, "created_at": NOW - HISTORY}
                                for i, name in enumerate(usernames, start=1))):
             conn.execute(insert(User.__table__), batch)
@@ -360,13 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scale", type=float, default=1.0, help="multiply the large database's sizes (default 1.0)")
     p.add_argument("--repeats", type=int, default=30, help="timed requests per page and database (30)")
-    p.add_argument("--quick", action="store_true", help="--scale 0.05 --repeats 10")
+    p.add_argument("--quick", action="store_true", help="a smoke run: --scale 0.02 --repeats 10")
     p.add_argument("--analyze", action="store_true", help="run ANALYZE on both databases before timing")
     p.add_argument("--keep", type=Path, help="build the databases in this directory and keep them; "
                                              "reuse them if already there")
     args = p.parse_args(argv)
     if args.quick:
-        args.scale, args.repeats = 0.05, 10
+        args.scale, args.repeats = 0.02, 10
     started = time.perf_counter()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="quizapp-scaling-"))
     workdir.mkdir(parents=True, exist_ok=True)

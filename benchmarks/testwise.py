@@ -5,7 +5,7 @@ the most often keyed option or position...), learning on half of each seed's
 question pool which cue pays per kind and answering the other half, over many seeds.
 ``leak`` is its score above chance; a sound kind stays within 5 points.
 
-    python benchmarks/testwise.py [question_bank/llm-vs-genai.yaml ...] [--seeds 40]
+    python benchmarks/testwise.py [question_bank/llm-vs-genai.yaml ...] [--seeds 40] [--quick]
 """
 
 from __future__ import annotations
@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=40, help="seeds' pools to measure (40)")
     p.add_argument("--strict", action="store_true",
                    help="also print the stricter 'right most often when offered' habit cue per kind")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 5 seeds")
     args = p.parse_args(argv)
+    if args.quick:
+        args.seeds = 5
     for path in args.banks:
         bank = load_bank_file(path)
         pools = by_kind([question_pool(bank, seed) for seed in range(args.seeds)])
