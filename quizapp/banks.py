@@ -6,10 +6,11 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from .bank_questions import imported_questions, write_questions
 from .core.bank import FactBank
@@ -163,8 +164,14 @@ def enabled_banks(fmt: str | None = "factbank") -> list[Bank]:
     return list(db.session.execute(query).scalars())
 
 
+@cache
+def _bank_query(by_format: bool) -> Select[Bank]:
+    """Built once, run with parameters (every page asks for its bank; building the statement cost more than SQLite
+    took to run it)."""
+    query = select(Bank).filter_by(slug=bindparam("slug"), enabled=True, deleted_at=None)
+    return query.filter_by(format=bindparam("format")) if by_format else query
+
+
 def bank_by_slug(slug: str, fmt: str | None = "factbank") -> Bank | None:
-    query = select(Bank).filter_by(slug=slug, enabled=True, deleted_at=None)
-    if fmt is not None:
-        query = query.filter_by(format=fmt)
-    return db.session.execute(query).scalar_one_or_none()
+    params = {"slug": slug} if fmt is None else {"slug": slug, "format": fmt}
+    return db.session.execute(_bank_query(fmt is not None), params).scalar_one_or_none()

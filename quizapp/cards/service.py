@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import overload
+from functools import cache
+from typing import Any, overload
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 
 from ..banks import fact_bank
 from ..core.cards import Flashcard, derive_cards, interleaved
@@ -23,7 +24,7 @@ from ..core.scheduling import (
 )
 from ..extensions import db
 from ..models import Bank, CardState, ReviewLog, User
-from ..owner import Owner
+from ..owner import Owner, owned_by
 
 REVIEW_STATE = 2
 MAX_ANSWER_MS = 60_000  # as Anki's "maximum answer seconds": a card left open longer counts as 60 s
@@ -85,8 +86,42 @@ def _apply(row: CardState, progress: CardProgress) -> None:
     row.reps, row.lapses = progress.reps, progress.lapses
 
 
+# The review page's statements, built once per kind of owner (user or guest) and run with parameters.
+@cache
+def _states_query(by_user: bool) -> Select[CardState]:
+    return select(CardState).where(owned_by(CardState, by_user), CardState.bank_id == bindparam("bank"))
+
+
+@cache
+def _state_query(by_user: bool) -> Select[CardState]:
+    return select(CardState).where(owned_by(CardState, by_user), CardState.card_id == bindparam("card"))
+
+
+def _deck_logs_since(by_user: bool) -> tuple[ColumnElement[bool], ...]:
+    """The owner's review log of one deck from a moment on (parameters ``owner``, ``bank``, ``since``)."""
+    return (owned_by(ReviewLog, by_user), ReviewLog.bank_id == bindparam("bank"),
+            ReviewLog.reviewed_at >= bindparam("since"))
+
+
+@cache
+def _day_counts_query(by_user: bool) -> Select[int, int]:
+    state = ReviewLog.state_before["state"].as_integer()
+    return select(func.count().filter(state.is_(None)), func.count().filter(state == REVIEW_STATE)).where(
+        *_deck_logs_since(by_user))
+
+
+@cache
+def _summary_query(by_user: bool) -> Select[int, int, int | None]:
+    return select(func.count(), func.count().filter(ReviewLog.rating == 1), func.sum(ReviewLog.duration_ms)).where(
+        *_deck_logs_since(by_user))
+
+
+def _params(owner: Owner, **values: Any) -> dict[str, Any]:
+    return {"owner": owner.key, **values}
+
+
 def progress_for(owner: Owner, bank: Bank) -> dict[str, CardProgress]:
-    rows = db.session.execute(select(CardState).where(owner.filter(CardState), CardState.bank_id == bank.id))
+    rows = db.session.execute(_states_query(owner.by_user), _params(owner, bank=bank.id))
     return {row.card_id: to_progress(row) for row in rows.scalars()}
 
 
@@ -97,10 +132,7 @@ def done_today(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSetti
     card's ``state_before`` is JSON null (or SQL NULL), whose state is NULL.
     """
     since = _naive(study_day_start(now, settings))
-    state = ReviewLog.state_before["state"].as_integer()
-    new, reviews = db.session.execute(
-        select(func.count().filter(state.is_(None)), func.count().filter(state == REVIEW_STATE)).where(
-            owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= since)).one()
+    new, reviews = db.session.execute(_day_counts_query(owner.by_user), _params(owner, bank=bank.id, since=since)).one()
     return new, reviews
 
 
@@ -147,8 +179,7 @@ def rate(owner: Owner, deck: Deck, card_id: str, rating: int, now: datetime,
     if duration_ms is not None:
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_MS))
     outcome = review(deck.progress.get(card_id), card_id, rating, now, deck.settings, duration_ms)
-    row = db.session.execute(select(CardState).where(owner.filter(CardState), CardState.card_id == card_id)
-                             ).scalar_one_or_none()
+    row = db.session.execute(_state_query(owner.by_user), _params(owner, card=card_id)).scalar_one_or_none()
     if row is None:
         row = CardState(**owner.columns(), bank_id=deck.bank.id, card_id=card_id)
         db.session.add(row)
@@ -194,8 +225,7 @@ class SessionSummary:
 def session_summary(owner: Owner, bank: Bank, since: datetime) -> SessionSummary:
     """This deck's ratings since ``since``: counted and summed by the database."""
     reviewed, again, milliseconds = db.session.execute(
-        select(func.count(), func.count().filter(ReviewLog.rating == 1), func.sum(ReviewLog.duration_ms)).where(
-            owner.filter(ReviewLog), ReviewLog.bank_id == bank.id, ReviewLog.reviewed_at >= _naive(since))).one()
+        _summary_query(owner.by_user), _params(owner, bank=bank.id, since=_naive(since))).one()
     return SessionSummary(reviewed, again, (milliseconds or 0) // 1000)  # SUM of no rows is NULL
 
 
