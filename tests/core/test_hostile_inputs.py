@@ -26,6 +26,7 @@ from quizapp.core.formats.aiken import parse_aiken
 from quizapp.core.formats.csv_bank import parse_csv
 from quizapp.core.formats.gift import parse_gift
 from quizapp.core.imported import Answer, ImportedQuestion, MatchPair, grade_imported, shortanswer_matches
+from quizapp.core.responses.matching import MATCHING, MatchKey
 from quizapp.core.wildcard import MAX_ANSWER_LENGTH, wildcard_match
 from tests.core.linear_time import KB, assert_linear, repeated
 from tests.core.test_bank_loader import MINIMAL
@@ -429,6 +430,21 @@ def matching(size: int) -> tuple[ImportedQuestion, list[int]]:
 ])
 def test_every_grading_function_costs_linear_time(name, grade):
     assert_linear(grade, repeated("", "a*a|*b*|"), 128 * KB)
+
+
+def big_match_key(size: int) -> MatchKey:
+    k = size // 10
+    return MatchKey(tuple(f"l{i}" for i in range(k)), tuple(f"r{i}" for i in range(2 * k)),
+                    tuple(f"r{i}" for i in range(k)))
+
+
+@pytest.mark.parametrize("use", [
+    lambda key: key.key_indices, MATCHING.right_answer_text, MATCHING.gift, MATCHING.json,
+], ids=["key indices", "right answer text", "gift export", "json export"])
+def test_a_matching_key_with_many_pairs_costs_linear_time(use):
+    """key_indices looked each key up with tuple.index, and the GIFT export built the keys' set once per
+    choice: both quadratic in the number of pairs."""
+    assert_linear(lambda text: use(big_match_key(len(text))), repeated("", "a"), 128 * KB)
 
 
 def test_a_grade_is_always_a_finite_number():

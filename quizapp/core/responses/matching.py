@@ -22,7 +22,8 @@ class MatchKey:
 
     @property
     def key_indices(self) -> list[int]:
-        return [self.choices.index(right) for right in self.keys]
+        at = {choice: i for i, choice in reversed(list(enumerate(self.choices)))}  # first place of each, as .index
+        return [at[right] for right in self.keys]
 
 
 class Matching(ResponseType[MatchKey]):
@@ -69,7 +70,8 @@ class Matching(ResponseType[MatchKey]):
     def gift(self, key: MatchKey) -> str:
         pairs = " ".join(f"={gift_escape(item)} -> {gift_escape(right)}"
                          for item, right in zip(key.items, key.keys, strict=True))
-        return pairs + "".join(f" = -> {gift_escape(c)}" for c in key.choices if c not in set(key.keys))
+        keyed = set(key.keys)
+        return pairs + "".join(f" = -> {gift_escape(c)}" for c in key.choices if c not in keyed)
 
     def json(self, key: MatchKey) -> dict[str, Any]:
         return {"options": list(key.choices),
