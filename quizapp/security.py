@@ -42,7 +42,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def set_headers(response: Response) -> Response:
+        own_policy = response.headers.get("Content-Security-Policy")
         for name, value in HEADERS.items():
+            if name == "X-Frame-Options" and own_policy and "frame-ancestors 'none'" not in own_policy:
+                continue  # a page an LMS may frame (its own frame-ancestors): DENY would contradict it
             response.headers.setdefault(name, value)
         if app.config.get("HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -217,8 +217,11 @@ def test_in_an_lms_frame_the_login_offers_a_new_window_framable_by_the_platform_
     policy = framed.headers["Content-Security-Policy"]
     ancestors = policy.split("frame-ancestors ")[1].split(";")[0].split()
     assert sorted(ancestors) == sorted([registered.base, "https://school.lms.example"])
+    assert "X-Frame-Options" not in framed.headers, "X-Frame-Options: DENY would contradict frame-ancestors"
     # Every other page keeps refusing to be framed.
-    assert "frame-ancestors 'none'" in client.get("/").headers["Content-Security-Policy"]
+    home = client.get("/")
+    assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
+    assert home.headers["X-Frame-Options"] == "DENY"
     new_window = client.get(url + "&lti1p3_new_window=1", headers={"Sec-Fetch-Dest": "document"})
     assert new_window.status_code == 302 and new_window.location.startswith(f"{registered.base}/auth")
 
