@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from sqlalchemy import and_, delete, func, or_, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db
-from .models import LoginFailure, normalise_username, utcnow
+from .models import LoginFailure, User, normalise_username, utcnow
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -92,3 +92,26 @@ def succeeded_attempt(attempt: int, username: str, address: str) -> None:
         LoginFailure.id == attempt,
         and_(LoginFailure.username == normalise_username(username), LoginFailure.address == address[:64]))))
     db.session.commit()
+
+
+def pause_message(wait: timedelta) -> str:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))
+    return (f"Too many wrong passwords. For your safety, password checks for this account are paused: "
+            f"try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+
+
+def confirm_password(user: User, password: str) -> tuple[bool, timedelta | None]:
+    """Check a logged-in user's password (to change it, or to delete the account) under the log-in throttle.
+
+    A stolen session must not become a way round it: these checks count with the log-ins' failures, per
+    account and address. Returns whether the password is right, and how long to wait if it was not checked.
+    """
+    address = request.remote_addr or "unknown"
+    attempt, wait = begin_attempt(user.username, address)
+    if wait is not None:
+        return False, wait
+    if user.check_password(password):
+        succeeded_attempt(attempt, user.username, address)
+        return True, None
+    failed_attempt()
+    return False, None

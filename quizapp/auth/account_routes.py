@@ -44,4 +44,4 @@ def delete() -> str | Response | tuple[str, int]:
         return redirect(url_for("main.index"))
     return render_template("auth/profile.html", form=ProfileForm(formdata=None, obj=current_user),
                            password_form=PasswordForm(current_user, formdata=None),
-                           everywhere=ButtonForm(formdata=None), delete_form=form), 400
+                           everywhere=ButtonForm(formdata=None), delete_form=form), 429 if form.paused else 400

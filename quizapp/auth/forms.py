@@ -10,6 +10,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Regexp, Validatio
 from ..core.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 from ..extensions import db
 from ..models import User, normalise_username
+from ..security import confirm_password, pause_message
 
 USERNAME_TAKEN = "That username is taken."
 
@@ -66,9 +67,14 @@ class PasswordForm(FlaskForm):
     def __init__(self, user: User, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.paused = False  # the password was not checked: too many wrong ones (429)
 
     def validate_current(self, field: PasswordField) -> None:
-        if not self.user.check_password(field.data or ""):
+        right, wait = confirm_password(self.user, field.data or "")
+        if wait is not None:
+            self.paused = True
+            raise ValidationError(pause_message(wait))
+        if not right:
             raise ValidationError("Current password: that is not your password.")
 
     def validate_password(self, field: PasswordField) -> None:
@@ -93,7 +99,12 @@ class DeleteAccountForm(FlaskForm):
     def __init__(self, user: User, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.paused = False  # the password was not checked: too many wrong ones (429)
 
     def validate_delete_password(self, field: PasswordField) -> None:
-        if not self.user.check_password(field.data or ""):
+        right, wait = confirm_password(self.user, field.data or "")
+        if wait is not None:
+            self.paused = True
+            raise ValidationError(pause_message(wait) + " Nothing was deleted.")
+        if not right:
             raise ValidationError("Password: that is not your password; nothing was deleted.")

@@ -152,7 +152,7 @@ def change_password() -> str | Response | tuple[str, int]:
         flash("Password changed. You are logged out on every other device.", "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=ProfileForm(formdata=None, obj=current_user), password_form=form,
-                           everywhere=ButtonForm()), 400
+                           everywhere=ButtonForm()), 429 if form.paused else 400
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -199,3 +199,23 @@ def test_one_learner_cannot_lock_the_whole_class_behind_one_address(app: Flask):
         db.session.execute(LoginFailure.__table__.update().values(at=utcnow() - timedelta(minutes=16)))
         db.session.commit()
     assert _login_from(app, "10.0.0.9", "bob", PASSWORD) == 302
+
+
+@pytest.mark.parametrize(("url", "form"), [
+    ("/auth/password", lambda password: {"current": password, "password": "new-horse-staple",
+                                         "confirm": "new-horse-staple"}),
+    ("/auth/delete", lambda password: {"delete_password": password}),
+], ids=["change password", "delete account"])
+def test_password_checks_of_a_logged_in_user_count_with_the_log_in_throttle(app: Flask, url, form):
+    """A stolen session cannot guess the password through these forms without the log-in's limit."""
+    client = app.test_client()
+    AuthActions(client).register("ada")
+    for _ in range(5):
+        wrong = client.post(url, data=form("wrong-guess"), environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        assert wrong.status_code == 400 and "that is not your password" in wrong.get_data(as_text=True)
+    paused = client.post(url, data=form(PASSWORD), environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert paused.status_code == 429 and "password checks for this account are paused" in paused.get_data(as_text=True)
+    assert _login_from(app, "10.0.0.1", "ada", PASSWORD) == 429  # the same count as the log-in's
+    with app.app_context():  # nothing changed: the password still works, the account is still there
+        assert db.session.execute(select(User).filter_by(username="ada")).scalar_one().check_password(PASSWORD)
+    assert client.post(url, data=form(PASSWORD), environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
