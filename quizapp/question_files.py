@@ -10,6 +10,7 @@ with the content type found when it was imported (only PNG, JPEG, GIF and WebP a
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -113,18 +114,42 @@ def _image(data: bytes, content_type: str) -> Response:
     return response
 
 
+# The images of the uploads last previewed, by (upload id, created at): a preview shows every image of its
+# upload, and reading a big Moodle XML file once per image cost a parse of the whole file each. Uploads never
+# change, and the few kept bound the memory (an upload's images are capped in size).
+_PREVIEWED: OrderedDict[tuple[int, datetime], dict[str, tuple[str, bytes]]] = OrderedDict()
+PREVIEWED_KEPT = 2
+
+
+def _upload_images(upload_id: int, created_at: datetime) -> dict[str, tuple[str, bytes]]:
+    """The upload's images that its questions use: sha256 -> (content type, bytes)."""
+    key = (upload_id, created_at)
+    if key in _PREVIEWED:
+        _PREVIEWED.move_to_end(key)
+        return _PREVIEWED[key]
+    upload = db.session.get(BankUpload, upload_id)
+    result = read_questions(upload.format, upload.text, upload.filename) if upload else None
+    types = {f.sha256: f.content_type for q in (result.questions if result else ()) for f in q.files}
+    images = {digest: (types[digest], data) for digest, data in (result.files if result else {}).items()
+              if digest in types}
+    _PREVIEWED[key] = images
+    while len(_PREVIEWED) > PREVIEWED_KEPT:
+        _PREVIEWED.popitem(last=False)
+    return images
+
+
 @bp.get("/instructor/uploads/<int:upload_id>/files/<sha256>/<path:name>")
 @instructor_required
 def pending(upload_id: int, sha256: str, name: str) -> Response:
     """An image of an upload waiting for its instructor's confirmation (for the preview)."""
-    upload = db.session.get(BankUpload, upload_id)
+    upload = db.session.execute(select(BankUpload.owner_id, BankUpload.format, BankUpload.created_at)
+                                .filter_by(id=upload_id)).one_or_none()  # not its text, which may be 32 MB
     if upload is None or not current_user.is_authenticated or upload.owner_id != current_user.id:
         abort(404, description="There is no such upload waiting for you.")
-    result = read_questions(upload.format, upload.text, upload.filename) if upload.format == "moodlexml" else None
-    files = {f.sha256: f.content_type for q in (result.questions if result else ()) for f in q.files}
-    if result is None or sha256 not in files or sha256 not in result.files:
+    image = _upload_images(upload_id, upload.created_at).get(sha256) if upload.format == "moodlexml" else None
+    if image is None:
         abort(404, description="There is no such image in this upload.")
-    return _image(result.files[sha256], files[sha256])
+    return _image(image[1], image[0])
 
 
 @bp.get("/question-files/<sha256>/<path:name>")
