@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from quizapp.core.timezones import grouped_zones, local_to_utc
 from quizapp.extensions import db
 from quizapp.instructor.codes import SHARE_CODE_ALPHABET
-from quizapp.models import Assignment, QuizAttempt, User
+from quizapp.models import Assignment, BankUpload, QuizAttempt, User
 from tests.conftest import AuthActions
 from tests.web.test_instructor import AIKEN, create_assignment, import_bank, make_instructor, take, upload
 
@@ -238,6 +238,17 @@ def test_dates_are_entered_and_shown_in_the_instructors_zone(app: Flask, teacher
     refused = teacher.post(f"/instructor/banks/{slug}/assign", data={
         "title": "x", "question_count": 2, "feedback": "immediate", "attempts_allowed": 1, "timezone": "Navajo"})
     assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+
+
+def test_a_waiting_upload_shows_its_time_in_the_instructors_zone(app: Flask, teacher: FlaskClient):
+    with app.app_context():
+        db.session.execute(User.__table__.update().where(User.username == "teach").values(timezone="Asia/Tokyo"))
+        db.session.commit()
+    assert upload(teacher, AIKEN, "week1.txt").status_code == 302
+    with app.app_context():
+        created = db.session.execute(select(BankUpload.created_at)).scalar_one()
+    page = teacher.get("/instructor/").get_data(as_text=True)
+    assert f"uploaded {created + timedelta(hours=9):%Y-%m-%d %H:%M} JST" in page  # Tokyo has no summer time
 
 
 def test_existing_utc_dates_display_in_utc(app: Flask, teacher: FlaskClient):
