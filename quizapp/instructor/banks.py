@@ -151,6 +151,7 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
     pending = _pending(upload_id)
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The confirmation form was not valid.")
+    forget_upload(upload_id)  # store_bank checks the file again: a 50,000-question check is not kept twice
     try:
         result = store_bank(pending.text, pending.filename, pending.format, pending.slug, pending.title,
                             owner_id=current_user.id)
@@ -160,7 +161,6 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
     result.row.visibility = pending.visibility
     db.session.delete(pending)
     db.session.commit()
-    forget_upload(upload_id)
     flash(f"{result.status.capitalize()} {result.row.title}: {result.check.summary()}.", "success")
     return redirect(url_for("instructor.bank", slug=result.row.slug))
 
