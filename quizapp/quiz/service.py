@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import lti
@@ -193,11 +193,20 @@ def answers_at_the_end(attempt: QuizAttempt) -> bool:
     return attempt.feedback != "immediate"
 
 
+# The question pages' statements, built once and run with parameters (building one cost more than running it).
+_answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
+_FIRST_UNANSWERED = select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt"), ~_answered) \
+    .order_by(AttemptQuestion.position).limit(1)
+_AT_POSITION = select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt"),
+                                             AttemptQuestion.position == bindparam("position"))
+_STRIP = select(AttemptQuestion.position, AttemptQuestion.flagged, Answer.id) \
+    .outerjoin(Answer, Answer.attempt_question_id == AttemptQuestion.id) \
+    .where(AttemptQuestion.attempt_id == bindparam("attempt")).order_by(AttemptQuestion.position)
+
+
 def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
     """The first unanswered question, or None when all are answered: one statement, not the whole attempt."""
-    answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
-    return db.session.scalars(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id, ~answered)
-                              .order_by(AttemptQuestion.position).limit(1)).first()
+    return db.session.scalars(_FIRST_UNANSWERED, {"attempt": attempt.id}).first()
 
 
 @dataclass(frozen=True)
@@ -211,10 +220,7 @@ class StripEntry:
 
 def question_strip(attempt: QuizAttempt) -> list[StripEntry]:
     """Every question's position, flag and answered state: one statement that reads no question data."""
-    rows = db.session.execute(
-        select(AttemptQuestion.position, AttemptQuestion.flagged, Answer.id)
-        .outerjoin(Answer, Answer.attempt_question_id == AttemptQuestion.id)
-        .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))
+    rows = db.session.execute(_STRIP, {"attempt": attempt.id})
     return [StripEntry(position, flagged, answer_id is not None) for position, flagged, answer_id in rows]
 
 
@@ -229,17 +235,16 @@ def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     closes = _closes_at(attempt)
     if closes is not None and utcnow() >= closes:
         raise QuizConflict(f"This assignment closed at {closes:%Y-%m-%d %H:%M} UTC; answers are no longer accepted.")
-    target = next((q for q in attempt.questions if q.position == position), None)
-    if target is None:
-        raise UnknownQuestion(f"This quiz has no question {position}.")
+    target = question_at(attempt, position)
     if target.answer is not None:
         raise QuizConflict(f"Question {position} has already been answered; it counts once.")
     return target
 
 
 def question_at(attempt: QuizAttempt, position: int) -> AttemptQuestion:
-    """The attempt's question at ``position``; raises UnknownQuestion."""
-    target = next((q for q in attempt.questions if q.position == position), None)
+    """The attempt's question at ``position`` with its answer (one statement: not the attempt's other questions and
+    their JSON); raises UnknownQuestion."""
+    target = db.session.scalars(_AT_POSITION, {"attempt": attempt.id, "position": position}).first()
     if target is None:
         raise UnknownQuestion(f"This quiz has no question {position}.")
     return target
