@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -104,14 +105,23 @@ def countdown(attempt: QuizAttempt) -> dict[str, object]:
             "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000), "submit_form": FlaskForm()}
 
 
+def position_urls(attempt: QuizAttempt, positions: Iterable[int]) -> dict[int, str]:
+    """Each position's ``question_at_position`` link, from one ``url_for`` (the URL ends with the position):
+    a url_for per entry was a tenth of a 50-question page's time."""
+    last = url_for("quiz.question_at_position", attempt_id=attempt.id, position=0)
+    prefix = last.removesuffix("/0")
+    return {position: f"{prefix}/{position}" for position in positions}
+
+
 def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
     """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
     action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
     navigable = answers_at_the_end(attempt)
+    strip = question_strip(attempt) if navigable else []
     return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
-                           data=target.data, form=form, action=action, navigable=navigable,
-                           strip=question_strip(attempt) if navigable else [], changing=changing,
-                           **countdown(attempt))
+                           data=target.data, form=form, action=action, navigable=navigable, strip=strip,
+                           strip_urls=position_urls(attempt, (entry.position for entry in strip)),
+                           changing=changing, **countdown(attempt))
 
 
 def time_is_up(attempt: QuizAttempt) -> Response | None:

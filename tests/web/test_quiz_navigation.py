@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
@@ -311,3 +311,12 @@ def test_the_feedback_page_of_a_timed_quiz_counts_down_too(app: Flask, client: F
         client.post(f"/quiz/{attempt_id}/answer/{p}", data=right_answer_form(key_of(app, attempt_id, p)))
     assert stored(app, attempt_id).finished_at is not None
     assert "data-time-up-submit" not in client.get(f"/quiz/{attempt_id}/feedback/5").get_data(as_text=True)
+
+
+def test_the_strip_links_every_position_as_url_for_does(app: Flask, client: FlaskClient):
+    """The strip's links come from one url_for (quiz.routes.position_urls): each must be the route's own URL."""
+    attempt_id = start_quiz(client, kinds=["truefalse"], length=12, feedback="end")
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    links = re.findall(r'<li><a href="([^"]+)"\s+class="[^"]*" data-nav-state=', page)
+    with app.test_request_context():
+        assert links == [url_for("quiz.question_at_position", attempt_id=attempt_id, position=p) for p in range(1, 13)]
