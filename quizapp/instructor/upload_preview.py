@@ -2,8 +2,8 @@
 
 Checking a 50,000-question file takes seconds, and the preview shows it 200 questions at a time: each
 page view would check the whole file again. So the newest preview's check is kept (one per process,
-keyed by the upload and its text's digest, so an id reused after a discard never shows another file),
-and dropped when that upload is imported or discarded.
+keyed by everything the check reads: an upload id is used again after an import or a discard, and the
+same text under another name is another check), and dropped when that upload is imported or discarded.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from ..core.bank_check import BankCheck, check_bank_text
 from ..models import BankUpload
 
 _lock = Lock()
-_kept: dict[tuple[int, str], BankCheck] = {}
+_Key = tuple[int, str, str, str, str, str]
+_kept: dict[_Key, BankCheck] = {}
 
 
-def _key(pending: BankUpload) -> tuple[int, str]:
-    return pending.id, hashlib.sha256(pending.text.encode()).hexdigest()
+def _key(pending: BankUpload) -> _Key:
+    return (pending.id, pending.filename, pending.format, pending.slug, pending.title,
+            hashlib.sha256(pending.text.encode()).hexdigest())
 
 
 def checked_upload(pending: BankUpload) -> BankCheck:

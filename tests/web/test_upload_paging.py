@@ -8,8 +8,11 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import delete
 
+from quizapp.extensions import db
 from quizapp.instructor import upload_preview
+from quizapp.models import BankUpload
 from tests.web.test_instructor import make_instructor, upload
 
 
@@ -103,3 +106,15 @@ def test_errors_of_a_refused_upload_are_listed_up_to_100(app: Flask, teacher: Fl
     assert response.status_code == 400
     assert "1,200 problems" in html and html.count("Could not find {...}") == 100
     assert "… and 1,100 more (1,200 in all)" in html
+
+
+def test_the_same_text_uploaded_again_under_another_name_previews_that_name(app: Flask, teacher: FlaskClient):
+    first = preview(teacher, gift(3), "week-one.gift")
+    assert "<code>week-one</code>" in teacher.get(first).get_data(as_text=True)
+    with app.app_context():  # gone without this process hearing of it (another worker discarded it, say)
+        db.session.execute(delete(BankUpload))
+        db.session.commit()
+    second = preview(teacher, gift(3), "week-two.gift")
+    assert second == first  # SQLite gives the freed id again
+    html = teacher.get(second).get_data(as_text=True)
+    assert "<code>week-two</code>" in html and "week-one" not in html
