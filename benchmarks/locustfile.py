@@ -5,11 +5,11 @@ Three user classes, picked on the locust command line:
 * ``HelloUser``: ``GET /bench/hello`` in a loop (the stack's floor; needs QUIZAPP_BENCH_ENDPOINTS=1).
 * ``InsertUser``: ``POST /bench/insert`` in a loop (the floor of a committed one-row write).
 * ``LearnerUser``: registers, logs out and logs in again, then alternates a 10-question quiz
-  (start form, start, every question and answer, results) with a short flashcard review
+  (start form, start, every question and answer, submit, results) with a short flashcard review
   (card, show answer, rate), with no think time.
 
 Requests are named by step: "register", "login", "quiz form", "start quiz", "question",
-"answer", "results", "review card", "review show", "review rate".
+"answer", "submit", "results", "review card", "review show", "review rate".
 
 Environment: ``BENCH_HOSTS`` (comma-separated base URLs; users are dealt to them in turn, so
 two gunicorn instances each get half), ``BENCH_BANK`` (default ``llm-vs-genai``),
@@ -155,7 +155,7 @@ class LearnerUser(_Pinned):
         for _ in range(QUIZ_LENGTH + 1):
             with self.client.get(f"/quiz/{attempt}", name="question", allow_redirects=False,
                                  catch_response=True) as response:
-                if response.status_code == 302:  # every question answered: on to the results
+                if response.status_code == 302:  # every question answered: on to Review and submit
                     break
                 action = ANSWER_ACTION.search(response.text or "")
                 fields = answer_fields(response.text or "")
@@ -168,6 +168,12 @@ class LearnerUser(_Pinned):
                 if response.status_code != 302:
                     response.failure(f"answer gave {response.status_code}, not a redirect")
                     return
+        # Answers at the end: the attempt ends only when the learner submits it from the summary page.
+        with self.client.post(f"/quiz/{attempt}/submit", name="submit", allow_redirects=False, headers=FORM,
+                              catch_response=True, data=_form([("csrf_token", self.token or "")])) as response:
+            if response.status_code != 302:
+                response.failure(f"submit gave {response.status_code}, not a redirect")
+                return
         with self.client.get(f"/quiz/{attempt}/results", name="results", catch_response=True,
                              allow_redirects=False) as response:
             if response.status_code != 200:
