@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from quizapp.core.imported import Answer as ImportedAnswer
@@ -14,7 +14,7 @@ from quizapp.core.imported_quiz import stored_question
 from quizapp.core.questions import Question
 from quizapp.extensions import db
 from quizapp.models import Answer, QuizAttempt
-from quizapp.quiz.responses import RESPONSE_FORMS
+from quizapp.quiz.responses import RESPONSE_FORMS, answer_form
 from tests.conftest import start_quiz
 
 SEVERAL = Question(kind="classify", prompt="Which of these are LLMs?", options=("GPT-4", "DALL-E", "Claude", "GAN"),
@@ -143,3 +143,18 @@ def test_answer_forms_keep_csrf(csrf_app: Flask):
     assert client.post(f"/quiz/{attempt_id}/answer/1",
                        data={"csrf_token": token, "choice": ["0", "2"]}).status_code == 302
     assert scores(csrf_app, attempt_id)[0] == 1.0
+
+
+def test_choice_options_are_written_as_wtforms_renders_them(app: Flask, client: FlaskClient):
+    """templates/quiz/responses/_choices.html writes the options itself: the same inputs, checked as posted."""
+    attempt_id = quiz_holding(app, client, [SEVERAL, TRUE_FALSE])
+    posted = {"choice": ["0", "2", "9"]}  # 9 is no option: the page comes back with 0 and 2 ticked
+    page = client.post(f"/quiz/{attempt_id}/answer/1", data=posted).get_data(as_text=True)
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": ["1"]}).status_code == 302
+    single = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    for html, data, formdata in ((page, SEVERAL, posted), (single, TRUE_FALSE, None)):
+        with app.test_request_context(method="POST", data=formdata or {}):
+            form = answer_form(data, request.form if formdata else None)
+            expected = [str(option(**{"data-key": i})) for i, option in enumerate(form.choice, 1)]
+        assert re.findall(r'<input [^>]*name="choice"[^>]*>', html) == expected
+    assert page.count(" checked ") == 2
