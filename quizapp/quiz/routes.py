@@ -186,15 +186,16 @@ def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     form = answer_form(target.data, request.form)
     if not form.validate():
         return render_question(attempt, target, form), 400
+    immediate = not answers_at_the_end(attempt)  # read now: the answer's commit expires the attempt
     try:
         record_answer(attempt, position, response_from(form, target.data))
     except InvalidResponse as exc:
         abort(400, description=str(exc))
     except QuizConflict as exc:
         return _answer_conflict(attempt, position, str(exc))
-    if attempt.feedback == "immediate":
-        return redirect(url_for("quiz.feedback", attempt_id=attempt.id, position=position))
-    return redirect(url_for("quiz.question", attempt_id=attempt.id))  # the first unanswered question
+    if immediate:
+        return redirect(url_for("quiz.feedback", attempt_id=attempt_id, position=position))
+    return redirect(url_for("quiz.question", attempt_id=attempt_id))  # the first unanswered question
 
 
 def _answer_conflict(attempt: QuizAttempt, position: int, message: str) -> tuple[str, int]:

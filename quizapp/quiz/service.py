@@ -332,8 +332,7 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
                                                          QuizAttempt.finished_at.is_(None))
                                .values(finished_at=utcnow()))
             lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
-    db.session.commit()
-    db.session.refresh(attempt)
+    db.session.commit()  # expires the attempt: it is read again only if the caller looks at it
     return answer
 
 
