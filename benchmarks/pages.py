@@ -105,6 +105,17 @@ def all_kinds(client: Client) -> list[str]:
     return [a or b for a, b in KIND_BOX.findall(page)]
 
 
+def ensure_wrk() -> None:
+    """Install Debian's wrk if it is missing (a fresh machine may have no package lists yet: update once then)."""
+    if shutil.which("wrk") is not None:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    install = [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"]
+    if subprocess.run(install, check=False).returncode != 0:
+        subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+        subprocess.run(install, check=True)
+
+
 def wrk(url: str, cookie: str, connections: int, seconds: float, method: str = "GET", name: str = "") -> Figures:
     """Run wrk closed-loop; parse its requests/s and latency percentiles."""
     # --timeout: wrk's default (2 s) drops slow replies from the figures instead of counting them.
@@ -211,10 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--connections", default="32,4", help="comma-separated connection counts (32,4)")
     p.add_argument("--database-url", help="a PostgreSQL database to DROP and recreate (its name must contain 'bench')")
     args = p.parse_args(argv)
+    started = time.monotonic()
     seconds = 3.0 if args.quick else args.seconds
-    if shutil.which("wrk") is None:
-        sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True)
+    ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-pages-"))
     db_url = reset_postgres(args.database_url, False) if args.database_url else f"sqlite:///{workdir / 'q.sqlite'}"
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": secrets.token_hex(32),
@@ -255,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
                                                           *(("kinds", k) for k in kinds), ("length", "10"),
                                                           ("feedback", "immediate")])[0] == 302)
         report(rows)
+        print(f"\nran in {time.monotonic() - started:.0f} s (with installing wrk, if it was missing); load average "
+              f"{os.getloadavg()[0]:.1f} at the end")
     finally:
         stop_servers(procs)
         shutil.rmtree(workdir, ignore_errors=True)
