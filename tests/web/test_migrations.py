@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, Table, insert, inspect, text
 
@@ -14,47 +18,54 @@ from quizapp import MIGRATIONS_DIR, create_app
 from quizapp.extensions import db
 
 
-def check_upgrade_and_downgrade_keep_existing_rows(database_url: str, instance: Path) -> None:
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(instance)})
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.database)])
+def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database to migrate step by step: a SQLite file, and a schema of its own on PostgreSQL (that one
+    skipped, saying how to run it, without TEST_DATABASE_URL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'old.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@contextmanager
+def migrating(database_url: str, instance: Path, **config: object) -> Iterator[Flask]:
+    """The app on ``database_url`` inside its app context; its connections closed afterwards, whatever happens
+    (PostgreSQL drops the test's schema only when nobody is connected)."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(instance), **config})
     with app.app_context():
         try:
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0001_initial")
-            assert "card_states" not in inspect(db.engine).get_table_names()
-            db.session.execute(text("INSERT INTO users (username, display_name, password_hash, is_instructor, "
-                                    "on_leaderboard, created_at) VALUES ('old', 'Old', 'x', :no, :yes, "
-                                    "'2026-01-01 00:00:00')"), {"no": False, "yes": True})
-            db.session.commit()
-            upgrade(directory=str(MIGRATIONS_DIR))
-            assert {"card_states", "review_logs"} <= set(inspect(db.engine).get_table_names())
-            row = db.session.execute(text("SELECT username, new_per_day, timezone FROM users")).one()
-            assert tuple(row) == ("old", 20, "UTC")
-            db.session.commit()  # PostgreSQL: the read lock on users would block the downgrade's ALTER TABLE
-            downgrade(directory=str(MIGRATIONS_DIR), revision="0001_initial")
-            assert "card_states" not in inspect(db.engine).get_table_names()
-            assert db.session.execute(text("SELECT username FROM users")).scalar_one() == "old"
-            db.session.commit()
-            downgrade(directory=str(MIGRATIONS_DIR), revision="base")
-            assert "users" not in inspect(db.engine).get_table_names()
-            upgrade(directory=str(MIGRATIONS_DIR))
-            assert "users" in inspect(db.engine).get_table_names()
+            yield app
         finally:
             db.session.remove()
             db.engine.dispose()
 
 
-def test_upgrade_from_the_first_schema_keeps_existing_rows(tmp_path: Path):
-    check_upgrade_and_downgrade_keep_existing_rows(f"sqlite:///{tmp_path / 'old.sqlite'}", tmp_path)
+def test_upgrade_from_the_first_schema_keeps_existing_rows(old_database: str, tmp_path: Path) -> None:
+    with migrating(old_database, tmp_path):
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0001_initial")
+        assert "card_states" not in inspect(db.engine).get_table_names()
+        db.session.execute(text("INSERT INTO users (username, display_name, password_hash, is_instructor, "
+                                "on_leaderboard, created_at) VALUES ('old', 'Old', 'x', :no, :yes, "
+                                "'2026-01-01 00:00:00')"), {"no": False, "yes": True})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS_DIR))
+        assert {"card_states", "review_logs"} <= set(inspect(db.engine).get_table_names())
+        row = db.session.execute(text("SELECT username, new_per_day, timezone FROM users")).one()
+        assert tuple(row) == ("old", 20, "UTC")
+        db.session.commit()  # PostgreSQL: the read lock on users would block the downgrade's ALTER TABLE
+        downgrade(directory=str(MIGRATIONS_DIR), revision="0001_initial")
+        assert "card_states" not in inspect(db.engine).get_table_names()
+        assert db.session.execute(text("SELECT username FROM users")).scalar_one() == "old"
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS_DIR), revision="base")
+        assert "users" not in inspect(db.engine).get_table_names()
+        upgrade(directory=str(MIGRATIONS_DIR))
+        assert "users" in inspect(db.engine).get_table_names()
 
 
-def test_upgrade_and_downgrade_on_postgresql(tmp_path: Path, postgres_url: str):
-    """The same on PostgreSQL, in a schema of its own (skipped, saying how to run it, without TEST_DATABASE_URL)."""
-    check_upgrade_and_downgrade_keep_existing_rows(postgres_url, tmp_path)
-
-
-def check_hardening_upgrades_existing_rows(database_url: str, instance: Path) -> None:
+def test_hardening_upgrades_existing_rows(old_database: str, tmp_path: Path) -> None:
     """0007_hardening: normalised usernames (old case-only duplicates kept apart), broken steps reset, attempt
     numbers for the old attempts (also the one too many an old race made), uploaded banks private."""
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(instance)})
     insert = [
         "INSERT INTO users (id, username, display_name, password_hash, is_instructor, on_leaderboard, created_at, "
         "learning_steps, relearning_steps) VALUES (1, 'racea', 'A', 'x', :yes, :yes, '2026-01-01 00:00:00', "
@@ -70,36 +81,24 @@ def check_hardening_upgrades_existing_rows(database_url: str, instance: Path) ->
         "(2, 2, 1, 1, '[]', 'immediate', 1, 0, '2026-01-02 00:00:00', 1), "
         "(3, 1, 1, 1, '[]', 'immediate', 1, 0, '2026-01-01 00:00:00', NULL)",
     ]
-    with app.app_context():
-        try:
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0006_learning_steps")
-            for statement in insert:
-                db.session.execute(text(statement), {"no": False, "yes": True})
-            db.session.commit()
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0007_hardening")
-            users = db.session.execute(text("SELECT username, username_key, session_version, learning_steps, "
-                                            "relearning_steps FROM users ORDER BY id")).all()
-            assert [tuple(u) for u in users] == [("racea", "racea", 0, "1m 10m", "10m"),
-                                                 ("RACEA", "racea~2", 0, "1m 10m", "10m")]
-            numbers = db.session.execute(text("SELECT id, attempt_number FROM quiz_attempts ORDER BY id")).all()
-            assert [tuple(n) for n in numbers] == [(1, 1), (2, 2), (3, None)]
-            assert db.session.execute(text("SELECT visibility FROM banks")).scalar_one() == "private"
-            db.session.commit()
-            downgrade(directory=str(MIGRATIONS_DIR), revision="0006_learning_steps")
-            assert db.session.execute(text("SELECT COUNT(*) FROM quiz_attempts")).scalar_one() == 3
-            assert db.session.execute(text("SELECT COUNT(*) FROM users")).scalar_one() == 2
-            db.session.commit()
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-
-
-def test_hardening_upgrades_existing_rows(tmp_path: Path):
-    check_hardening_upgrades_existing_rows(f"sqlite:///{tmp_path / 'old.sqlite'}", tmp_path)
-
-
-def test_hardening_upgrades_existing_rows_on_postgresql(tmp_path: Path, postgres_url: str):
-    check_hardening_upgrades_existing_rows(postgres_url, tmp_path)
+    with migrating(old_database, tmp_path):
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0006_learning_steps")
+        for statement in insert:
+            db.session.execute(text(statement), {"no": False, "yes": True})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0007_hardening")
+        users = db.session.execute(text("SELECT username, username_key, session_version, learning_steps, "
+                                        "relearning_steps FROM users ORDER BY id")).all()
+        assert [tuple(u) for u in users] == [("racea", "racea", 0, "1m 10m", "10m"),
+                                             ("RACEA", "racea~2", 0, "1m 10m", "10m")]
+        numbers = db.session.execute(text("SELECT id, attempt_number FROM quiz_attempts ORDER BY id")).all()
+        assert [tuple(n) for n in numbers] == [(1, 1), (2, 2), (3, None)]
+        assert db.session.execute(text("SELECT visibility FROM banks")).scalar_one() == "private"
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS_DIR), revision="0006_learning_steps")
+        assert db.session.execute(text("SELECT COUNT(*) FROM quiz_attempts")).scalar_one() == 3
+        assert db.session.execute(text("SELECT COUNT(*) FROM users")).scalar_one() == 2
+        db.session.commit()
 
 
 WEEK = """$CATEGORY: top/Week 1
@@ -156,57 +155,43 @@ def _json(value: str | dict) -> dict:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def check_bank_questions_migration(database_url: str, instance: Path) -> None:
+def test_bank_questions_migration(old_database: str, tmp_path: Path) -> None:
     """0014_bank_questions: an imported bank's current text becomes its rows; the old attempt keeps its questions
     and its review page; a new start draws from the rows; downgrade drops the table and keeps the rest."""
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "INSTANCE_PATH": str(instance),
-                      "TESTING": True, "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        try:
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
-            bank_id, attempt_id, code, stored = _week_bank_with_an_attempt()
-            db.session.commit()
-            upgrade(directory=str(MIGRATIONS_DIR), revision="0014_bank_questions")
-            rows = db.session.execute(text("SELECT version, position, pool_index, description, data FROM "
-                                           "bank_questions WHERE bank_id = :id ORDER BY position"),
-                                      {"id": bank_id}).all()
-            assert [(v, p, i, bool(d)) for v, p, i, d, _ in rows] == [
-                (1, 0, None, True), (1, 1, 0, False), (1, 2, 1, False), (1, 3, 2, False)]
-            names = [_json(data)["name"] for *_, data in rows]
-            assert names == ["Intro", "Q1", "Q2", "Q3"]
-            assert db.session.execute(text("SELECT source_text FROM banks WHERE id = :id"), {"id": bank_id}
-                                      ).scalar_one() == WEEK
-            assert db.session.execute(text("SELECT COUNT(*) FROM bank_questions")).scalar_one() == len(rows)
-            kept = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id "
-                                           "ORDER BY position"), {"id": attempt_id}).scalars().all()
-            assert [_json(d) for d in kept] == json.loads(json.dumps(stored))  # as written, tuples read as lists
-            db.session.commit()
-            client = app.test_client()
-            assert client.post("/auth/login", data={"username": "lea", "password": "correct-horse"}).status_code == 302
-            review = client.get(f"/quiz/{attempt_id}/results")
-            page = review.get_data(as_text=True)
-            assert review.status_code == 200 and all(q["prompt"] in page for q in stored)
-            started = client.post(f"/a/{code}/start")
-            assert started.status_code == 302 and "/quiz/" in started.location, started.location
-            new_attempt = int(started.location.rsplit("/", 1)[1])
-            assert new_attempt != attempt_id
-            drawn = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id"),
-                                       {"id": new_attempt}).scalars().all()
-            assert len(drawn) == 2 and client.get(started.location).status_code == 200
-            assert {_json(d)["imported"]["name"] for d in drawn} <= {"Q1", "Q2", "Q3"}
-            db.session.commit()
-            downgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
-            assert "bank_questions" not in inspect(db.engine).get_table_names()
-            assert db.session.execute(text("SELECT COUNT(*) FROM attempt_questions")).scalar_one() == 4
-            db.session.commit()
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-
-
-def test_bank_questions_migration(tmp_path: Path):
-    check_bank_questions_migration(f"sqlite:///{tmp_path / 'old.sqlite'}", tmp_path)
-
-
-def test_bank_questions_migration_on_postgresql(tmp_path: Path, postgres_url: str):
-    check_bank_questions_migration(postgres_url, tmp_path)
+    with migrating(old_database, tmp_path, TESTING=True, WTF_CSRF_ENABLED=False) as app:
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
+        bank_id, attempt_id, code, stored = _week_bank_with_an_attempt()
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS_DIR), revision="0014_bank_questions")
+        rows = db.session.execute(text("SELECT version, position, pool_index, description, data FROM "
+                                       "bank_questions WHERE bank_id = :id ORDER BY position"),
+                                  {"id": bank_id}).all()
+        assert [(v, p, i, bool(d)) for v, p, i, d, _ in rows] == [
+            (1, 0, None, True), (1, 1, 0, False), (1, 2, 1, False), (1, 3, 2, False)]
+        names = [_json(data)["name"] for *_, data in rows]
+        assert names == ["Intro", "Q1", "Q2", "Q3"]
+        assert db.session.execute(text("SELECT source_text FROM banks WHERE id = :id"), {"id": bank_id}
+                                  ).scalar_one() == WEEK
+        assert db.session.execute(text("SELECT COUNT(*) FROM bank_questions")).scalar_one() == len(rows)
+        kept = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id "
+                                       "ORDER BY position"), {"id": attempt_id}).scalars().all()
+        assert [_json(d) for d in kept] == json.loads(json.dumps(stored))  # as written, tuples read as lists
+        db.session.commit()
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": "lea", "password": "correct-horse"}).status_code == 302
+        review = client.get(f"/quiz/{attempt_id}/results")
+        page = review.get_data(as_text=True)
+        assert review.status_code == 200 and all(q["prompt"] in page for q in stored)
+        started = client.post(f"/a/{code}/start")
+        assert started.status_code == 302 and "/quiz/" in started.location, started.location
+        new_attempt = int(started.location.rsplit("/", 1)[1])
+        assert new_attempt != attempt_id
+        drawn = db.session.execute(text("SELECT data FROM attempt_questions WHERE attempt_id = :id"),
+                                   {"id": new_attempt}).scalars().all()
+        assert len(drawn) == 2 and client.get(started.location).status_code == 200
+        assert {_json(d)["imported"]["name"] for d in drawn} <= {"Q1", "Q2", "Q3"}
+        db.session.commit()
+        downgrade(directory=str(MIGRATIONS_DIR), revision="0013_assignment_deleted")
+        assert "bank_questions" not in inspect(db.engine).get_table_names()
+        assert db.session.execute(text("SELECT COUNT(*) FROM attempt_questions")).scalar_one() == 4
+        db.session.commit()
