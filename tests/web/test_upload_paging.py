@@ -115,6 +115,7 @@ def test_the_same_text_uploaded_again_under_another_name_previews_that_name(app:
         db.session.execute(delete(BankUpload))
         db.session.commit()
     second = preview(teacher, gift(3), "week-two.gift")
-    assert second == first  # SQLite gives the freed id again
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert second == first  # SQLite gives the freed id again: the case this test is about (PostgreSQL never does)
     html = teacher.get(second).get_data(as_text=True)
     assert "<code>week-two</code>" in html and "week-one" not in html
