@@ -6,6 +6,7 @@ a load balancer sees the same counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask, Response, request
@@ -100,18 +101,24 @@ def pause_message(wait: timedelta) -> str:
             f"try again in {minutes} minute{'s' if minutes != 1 else ''}.")
 
 
+def throttled_check(username: str, address: str, check: Callable[[], bool]) -> tuple[bool, timedelta | None]:
+    """Run a password ``check`` under the throttle: booked first, then counted as a failure or cleared.
+
+    Returns whether it passed, and how long to wait if it was refused without being run."""
+    attempt, wait = begin_attempt(username, address)
+    if wait is not None:
+        return False, wait
+    if check():
+        succeeded_attempt(attempt, username, address)
+        return True, None
+    failed_attempt()
+    return False, None
+
+
 def confirm_password(user: User, password: str) -> tuple[bool, timedelta | None]:
     """Check a logged-in user's password (to change it, or to delete the account) under the log-in throttle.
 
     A stolen session must not become a way round it: these checks count with the log-ins' failures, per
     account and address. Returns whether the password is right, and how long to wait if it was not checked.
     """
-    address = request.remote_addr or "unknown"
-    attempt, wait = begin_attempt(user.username, address)
-    if wait is not None:
-        return False, wait
-    if user.check_password(password):
-        succeeded_attempt(attempt, user.username, address)
-        return True, None
-    failed_attempt()
-    return False, None
+    return throttled_check(user.username, request.remote_addr or "unknown", lambda: user.check_password(password))

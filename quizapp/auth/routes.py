@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from ..extensions import db, login_manager
 from ..models import User, check_dummy_password, normalise_username
 from ..owner import GUEST_KEY
-from ..security import begin_attempt, failed_attempt, succeeded_attempt
+from ..security import throttled_check
 from . import bp
 from .forms import USERNAME_TAKEN, ButtonForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from .service import adopt_guest_work
@@ -91,22 +91,19 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(safe_next(url_for("main.index")))
     form = LoginForm()
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        attempt, wait = begin_attempt(form.username.data, address)
+        user = _find_user(form.username.data)
+        # An unknown name costs one password hash too, so timing does not tell which accounts exist.
+        valid, wait = throttled_check(form.username.data, request.remote_addr or "unknown", lambda: (
+            user.check_password(form.password.data) if user is not None
+            else check_dummy_password(form.password.data) and False))
         if wait is not None:
             minutes = max(1, -(-int(wait.total_seconds()) // 60))
             form.password.errors = [f"Too many failed log-ins. For your safety, log-ins for this account are "
                                     f"paused: try again in {minutes} minute{'s' if minutes != 1 else ''}."]
             return render_template("auth/login.html", form=form), 429
-        user = _find_user(form.username.data)
-        # An unknown name costs one password hash too, so timing does not tell which accounts exist.
-        valid = user.check_password(form.password.data) if user is not None else \
-            check_dummy_password(form.password.data)
         if user is None or not valid:
-            failed_attempt()
             form.password.errors = ["Wrong username or password."]
         else:
-            succeeded_attempt(attempt, form.username.data, address)
             adopt_guest_work(user.id)
             login_user(user, remember=form.remember.data)
             flash(_sentence(f"Logged in as {user.display_name}"), "success")
