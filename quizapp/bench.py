@@ -2,20 +2,21 @@
 
 ``/bench/hello`` measures the floor of the stack (gunicorn, Flask, the network) and touches
 nothing; ``/bench/insert`` adds one committed single-row write, the floor of any page that
-writes.  The load benchmark divides every real step by these two, measured in the same run on
-the same server.  Never turn these on in production: ``/bench/insert`` writes without CSRF or login.
+writes; ``/bench/page`` reads one row and renders the site layout, the floor of any page that
+reads.  The benchmarks divide every real step by these, measured in the same run on the same
+server.  Never turn these on in production: ``/bench/insert`` writes without CSRF or login.
 """
 
 from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, Response
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, inspect
+from flask import Blueprint, Response, render_template
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from .extensions import csrf, db
-from .models import utcnow
+from .models import Bank, utcnow
 
 bp = Blueprint("bench", __name__, url_prefix="/bench")
 csrf.exempt(bp)
@@ -62,3 +63,11 @@ def insert() -> Response:
     db.session.execute(bench_rows.insert().values(created_at=utcnow(), note="bench"))
     db.session.commit()
     return Response("inserted", mimetype="text/plain")
+
+
+@bp.get("/page")
+def page() -> str:
+    """One row read and the site layout rendered with a CSRF token: the floor of any page of the app, to tell
+    what a real page costs beyond the floor from what every page pays."""
+    bank = db.session.scalars(select(Bank).limit(1)).first()
+    return render_template("bench/page.html", title=bank.title if bank is not None else "no bank")
