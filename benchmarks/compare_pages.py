@@ -8,7 +8,8 @@ per step, the median req/s of each version, their ratio, and each version's step
 pages ÷ hello, the posts ÷ insert, each measured in the same round).
 
 A version is a git revision (its tree is exported with ``git archive``) or ``work`` (the working tree).
-Each server imports its version through ``PYTHONPATH``. The steps are those of ``pages.py``.
+Each server imports its version through ``PYTHONPATH``. The steps are those of ``pages.py`` (``page floor``
+needs ``/bench/page``, which revisions before ad7d704 lack).
 
 Examples::
 
@@ -48,8 +49,10 @@ from pages import (  # noqa: E402
 )
 
 REPO = Path(__file__).resolve().parents[1]
-STEPS = ("hello", "review page", "question page", "rating", "answer", "insert (client)")
-POSTS = ("rating", "answer")
+STEPS = ("hello", "review page", "question page", "question page 10", "rating", "answer", "insert (client)",
+         "quiz start", "page floor")
+DEFAULT_STEPS = STEPS[:7]  # "quiz start" on request; "page floor" needs /bench/page (from ad7d704 on)
+POSTS = ("rating", "answer", "quiz start")
 
 
 def export(revision: str, into: Path) -> Path:
@@ -75,7 +78,9 @@ class Side:
         self.base = hosts[0]
         self.guest = Client(self.base)
         self.kinds = all_kinds(self.guest)
-        self.attempt = self.guest.start_quiz(50, "end", self.guest.csrf("/quiz/"), self.kinds)
+        self.token = self.guest.csrf("/quiz/")
+        self.attempt = self.guest.start_quiz(50, "end", self.token, self.kinds)
+        self.short_attempt = self.guest.start_quiz(10, "end", self.token, self.kinds)
         self.guest.request("GET", f"/cards/{BANK}/review")
 
     def measure(self, step: str, connections: int, seconds: float) -> Figures:
@@ -86,6 +91,14 @@ class Side:
             return wrk(f"{base}/cards/{BANK}/review", cookie, connections, seconds, name=step)
         if step == "question page":
             return wrk(f"{base}/quiz/{self.attempt}", cookie, connections, seconds, name=step)
+        if step == "question page 10":
+            return wrk(f"{base}/quiz/{self.short_attempt}", cookie, connections, seconds, name=step)
+        if step == "page floor":
+            return wrk(f"{base}/bench/page", cookie, connections, seconds, name=step)
+        if step == "quiz start":
+            fields = [("bank", BANK), *(("kinds", k) for k in self.kinds), ("length", "10"), ("feedback", "immediate")]
+            return threaded(step, base, connections, seconds, lambda c: (c, c.csrf("/quiz/")),
+                            lambda s: s[0].request("POST", "/quiz/", [("csrf_token", s[1]), *fields])[0] == 302)
         if step == "rating":
             return threaded(step, base, connections, seconds, RateState, _rate)
         if step == "answer":
@@ -103,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                                                         "takes them): a round measures each version twice a step")
     p.add_argument("--connections", type=int, default=4, help="wrk connections / client threads (4)")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers per version (2)")
-    p.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of: {', '.join(STEPS)}")
+    p.add_argument("--steps", default=",".join(DEFAULT_STEPS),
+                   help=f"comma-separated, of: {', '.join(STEPS)} (default: the first seven)")
     p.add_argument("--quick", action="store_true", help="smoke run: 2 rounds")
     args = p.parse_args(argv)
     if args.quick:
