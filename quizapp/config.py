@@ -51,6 +51,7 @@ def build_config(instance_path: Path, overrides: Mapping[str, Any] | None = None
         "BANK_CHECK_SECONDS": float(os.environ.get("QUIZAPP_BANK_CHECK_SECONDS", "") or BANK_CHECK_SECONDS),
         # A restarted database server must not cost one failed request per pooled connection.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_SYNCHRONOUS": os.environ.get("QUIZAPP_SQLITE_SYNCHRONOUS", "") or "NORMAL",  # see database.py
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -6,6 +6,7 @@ the models and migrations are the same on both. Times are stored as naive UTC on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,25 @@ from .extensions import db
 READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read-only transaction (also a hot standby)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # 20 s: SQLite's busy handler is unfair, and under many concurrent writers a wait can pass 5 s (a 500
-    # "database is locked"); stays below gunicorn's 30 s worker timeout. See tests/reliability (overload).
-    cursor.execute("PRAGMA busy_timeout=20000")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+# How SQLite waits for the disk at a commit. NORMAL, with WAL: a commit is written to the log but not
+# flushed, so it survives the app being killed (tests/reliability kills gunicorn mid-load) and the file can
+# never be corrupted; only a power loss or OS crash may undo the last commits. It halves the cost of a
+# write here (benchmarks/README.md). FULL flushes at every commit, for those who want that too.
+SQLITE_SYNCHRONOUS = ("NORMAL", "FULL", "EXTRA")
+
+
+def _sqlite_pragmas(synchronous: str) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # 20 s: SQLite's busy handler is unfair, and under many concurrent writers a wait can pass 5 s (a 500
+        # "database is locked"); stays below gunicorn's 30 s worker timeout. See tests/reliability (overload).
+        cursor.execute("PRAGMA busy_timeout=20000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")  # one of SQLITE_SYNCHRONOUS (init_app checks)
+        cursor.close()
+
+    return on_connect
 
 
 def _postgresql_utc(dbapi_connection: Any, _record: Any) -> None:
@@ -48,11 +60,15 @@ def _postgresql_utc(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """SQLite: foreign keys, WAL and a busy timeout. PostgreSQL: sessions in UTC."""
+    """SQLite: foreign keys, WAL, a busy timeout and the flush mode. PostgreSQL: sessions in UTC."""
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
+            synchronous = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
+            if synchronous not in SQLITE_SYNCHRONOUS:
+                raise ValueError(f"QUIZAPP_SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
+                                 f"not {app.config['SQLITE_SYNCHRONOUS']!r}")
+            event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "connect", _postgresql_utc)
 

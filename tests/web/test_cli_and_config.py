@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from quizapp import create_app
 from quizapp.extensions import db
@@ -97,6 +98,26 @@ def test_database_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path, monk
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
     assert create_app({"INSTANCE_PATH": str(tmp_path / "inst"), "SECRET_KEY": "x"}).config[
         "SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite")
+
+
+def _sqlite_pragma(app: Flask, name: str) -> object:
+    with app.app_context():
+        return db.session.execute(text(f"PRAGMA {name}")).scalar()
+
+
+def test_sqlite_commits_in_wal_with_normal_flushes_unless_full_is_asked_for(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("QUIZAPP_SQLITE_SYNCHRONOUS", raising=False)
+    config = {"INSTANCE_PATH": str(tmp_path / "inst"), "SECRET_KEY": "x",
+              "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}"}
+    app = create_app(dict(config))
+    assert _sqlite_pragma(app, "journal_mode") == "wal"
+    assert _sqlite_pragma(app, "synchronous") == 1  # NORMAL
+    assert _sqlite_pragma(app, "foreign_keys") == 1
+    monkeypatch.setenv("QUIZAPP_SQLITE_SYNCHRONOUS", "full")
+    assert _sqlite_pragma(create_app(dict(config)), "synchronous") == 2  # FULL
+    monkeypatch.setenv("QUIZAPP_SQLITE_SYNCHRONOUS", "off; DROP TABLE users")
+    with pytest.raises(ValueError, match="QUIZAPP_SQLITE_SYNCHRONOUS must be one of NORMAL, FULL, EXTRA"):
+        create_app(dict(config))
 
 
 def test_console_script_init_db_upgrades_in_place(tmp_path: Path):
