@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -34,6 +33,7 @@ from .service import (
     record_answer,
     start_attempt,
 )
+from .strip import strip_items
 
 PRACTISE_LENGTH = 10
 
@@ -105,22 +105,19 @@ def countdown(attempt: QuizAttempt) -> dict[str, object]:
             "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000), "submit_form": FlaskForm()}
 
 
-def position_urls(attempt: QuizAttempt, positions: Iterable[int]) -> dict[int, str]:
-    """Each position's ``question_at_position`` link, from one ``url_for`` (the URL ends with the position):
-    a url_for per entry was a tenth of a 50-question page's time."""
-    last = url_for("quiz.question_at_position", attempt_id=attempt.id, position=0)
-    prefix = last.removesuffix("/0")
-    return {position: f"{prefix}/{position}" for position in positions}
+def position_prefix(attempt: QuizAttempt) -> str:
+    """The ``question_at_position`` link without its position (the URL ends with it), for the strip: one
+    ``url_for`` instead of one per entry, which was a tenth of a 50-question page's time."""
+    return url_for("quiz.question_at_position", attempt_id=attempt.id, position=0).removesuffix("/0")
 
 
 def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
     """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
     action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
     navigable = answers_at_the_end(attempt)
-    strip = question_strip(attempt) if navigable else []
+    strip = strip_items(question_strip(attempt), position_prefix(attempt), target.position) if navigable else None
     return render_template("quiz/question.html", attempt=attempt, target=target, q=target.question,
                            data=target.data, form=form, action=action, navigable=navigable, strip=strip,
-                           strip_urls=position_urls(attempt, (entry.position for entry in strip)),
                            changing=changing, **countdown(attempt))
 
 

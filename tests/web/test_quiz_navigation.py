@@ -10,11 +10,13 @@ from datetime import timedelta
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from markupsafe import Markup
 from sqlalchemy import func, select, update
 
 from quizapp.extensions import db
 from quizapp.models import Answer, AttemptQuestion, QuizAttempt, utcnow
-from quizapp.quiz.service import QuizConflict, change_answer, finish_attempt, record_answer
+from quizapp.quiz.service import QuizConflict, StripEntry, change_answer, finish_attempt, record_answer
+from quizapp.quiz.strip import strip_items
 from tests.conftest import answer_current, start_quiz
 from tests.web.test_quiz import key_of, right_answer_form, stored
 
@@ -314,9 +316,29 @@ def test_the_feedback_page_of_a_timed_quiz_counts_down_too(app: Flask, client: F
 
 
 def test_the_strip_links_every_position_as_url_for_does(app: Flask, client: FlaskClient):
-    """The strip's links come from one url_for (quiz.routes.position_urls): each must be the route's own URL."""
+    """The strip's links come from one url_for (quiz.routes.position_prefix): each must be the route's own URL."""
     attempt_id = start_quiz(client, kinds=["truefalse"], length=12, feedback="end")
     page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
     links = re.findall(r'<li><a href="([^"]+)"\s+class="[^"]*" data-nav-state=', page)
     with app.test_request_context():
         assert links == [url_for("quiz.question_at_position", attempt_id=attempt_id, position=p) for p in range(1, 13)]
+
+
+def test_the_strip_entries_state_each_question_three_ways_and_escape_nothing_else():
+    """quiz.strip.strip_items writes the entries as HTML itself (no template escaping per entry): each state's
+    class, data-nav-state, aria-label and flag mark, aria-current on the question shown, and only ints."""
+    strip = [StripEntry(1, False, True), StripEntry(2, True, False), StripEntry(3, True, True),
+             StripEntry(4, False, False)]
+    html = strip_items(strip, '/quiz/7/q"&', current=3)
+    assert isinstance(html, Markup)
+    assert html.split("\n") == [
+        '<li><a href="/quiz/7/q&#34;&amp;/1" class="answered" data-nav-state="answered" '
+        'aria-label="Question 1: answered">1</a></li>',
+        '<li><a href="/quiz/7/q&#34;&amp;/2" class="unanswered flagged" data-nav-state="unanswered flagged" '
+        'aria-label="Question 2: unanswered, flagged">2<span aria-hidden="true">⚑</span></a></li>',
+        '<li><a href="/quiz/7/q&#34;&amp;/3" class="answered flagged" data-nav-state="answered flagged" '
+        'aria-label="Question 3: answered, flagged" aria-current="step">3<span aria-hidden="true">⚑</span></a></li>',
+        '<li><a href="/quiz/7/q&#34;&amp;/4" class="unanswered" data-nav-state="unanswered" '
+        'aria-label="Question 4: unanswered">4</a></li>']
+    with pytest.raises(ValueError):  # a position that is not an int is never written unescaped
+        strip_items([StripEntry("<b>", False, False)], "/quiz/7/q", current=1)  # type: ignore[arg-type]
