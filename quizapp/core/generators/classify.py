@@ -13,7 +13,7 @@ import random
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import Draft, distinct_families, finalize, item_fact, prompt
+from .common import Draft, different_families, finalize, item_fact, prompt
 from .targets import membership_line, targets
 
 KIND = "classify"
@@ -37,6 +37,6 @@ def classify(bank: FactBank, rng: random.Random) -> list[Question]:
                 prompt=text, key=item.name, candidates=outside, explain=explain,
                 source=bank.cite(item.source), categories=(item.category,),
                 facts=(item_fact(item.name, "category"),), subject=target.singular,
-                compatible=lambda a, b: distinct_families([a, b])))
+                compatible=different_families))
         by_target.append(drafts)
     return finalize(KIND, [d for drafts in by_target for d in drafts], rng)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import distinct_families, echoes, item_fact, prompt, sources
+from .common import echoes, family, item_fact, prompt, sources
 
 KIND = "match"
 ROWS = (4, 5)
@@ -74,14 +74,15 @@ def _build(rng: random.Random, rows: list[Row], related: Callable[[str, str], bo
     use = labels[:size]
     extra = [lab for lab in labels if lab not in use]
     cycle = list(use)
+    families: set[str] = set()  # the chosen rows' families: no two rows of one
     while len(chosen) < size and cycle:
         label = cycle[len(chosen) % len(cycle)]
-        options = [r for r in by_right[label]
-                   if r not in chosen and distinct_families([*(c.left for c in chosen), r.left])]
+        options = [r for r in by_right[label] if r not in chosen and family(r.left) not in families]
         if not options:
             cycle.remove(label)
             continue
         chosen.append(rng.choice(options))
+        families.add(family(chosen[-1].left))
     if len(chosen) < ROWS[0] or len({r.right for r in chosen}) < MIN_CHOICES:
         return None
     return chosen + ([Row("", extra[0], "", "", "")] if extra else [])

@@ -14,7 +14,7 @@ import random
 
 from ..bank import FactBank, Item
 from ..questions import Question
-from .common import Draft, distinct_families, finalize, item_fact, prompt
+from .common import Draft, different_families, finalize, item_fact, prompt
 
 KIND = "modality"
 
@@ -42,7 +42,7 @@ def modality(bank: FactBank, rng: random.Random) -> list[Question]:
                 prompt=prompt(bank, KIND, modality=name), key=item.name, candidates=unfit, explain=explain,
                 source=bank.cite(item.source_for("modality")), categories=(item.category,),
                 facts=(item_fact(item.name, "modality"),), subject=name,
-                compatible=lambda a, b: distinct_families([a, b])))
+                compatible=different_families))
         if drafts:
             groups.append(drafts)
     size = min((len(g) for g in groups), default=0)

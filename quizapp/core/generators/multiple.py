@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import distinct_families, echoes, item_fact, lower_first, prompt, sources
+from .common import echoes, family, item_fact, lower_first, prompt, sources
 from .targets import membership_line, targets
 
 KIND = "multiple"
@@ -67,11 +67,13 @@ def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
     pool = list(entries)
     rng.shuffle(pool)
     chosen: list[Entry] = []
+    families = {family(a.name) for a in already}  # no two options of one family, with ``already`` too
     for e in pool:
         if len(chosen) == count:
             break
-        if distinct_families([*(c.name for c in chosen), *(a.name for a in already), e.name]):
+        if family(e.name) not in families:
             chosen.append(e)
+            families.add(family(e.name))
     return chosen if len(chosen) == count else None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ..bank import FactBank, Item
 from ..questions import Question
-from .common import OPTIONS, Positions, distinct_families, item_fact, join, prompt
+from .common import OPTIONS, Positions, distinct_families, family, item_fact, join, prompt
 from .modality import single_modality
 
 KIND = "oddoneout"
@@ -62,7 +62,8 @@ def _three(rng: random.Random, group: list[Item], odd: Item, ranks: Counter[int]
     """Three items of the group, none of the odd one's family or length, with the odd one's length
     rank (how many of them are shorter) the least used so far, so it stands out by length no more
     often than chance."""
-    pool = [i for i in group if len(i.name) != len(odd.name) and distinct_families([i.name, odd.name])]
+    odd_family = family(odd.name)
+    pool = [i for i in group if len(i.name) != len(odd.name) and family(i.name) != odd_family]
     shorter = [i for i in pool if len(i.name) < len(odd.name)]
     longer = [i for i in pool if len(i.name) > len(odd.name)]
     floor = min(ranks[r] for r in range(OPTIONS))
@@ -79,10 +80,15 @@ def _three(rng: random.Random, group: list[Item], odd: Item, ranks: Counter[int]
 
 
 def _distinct(items: list[Item], count: int) -> list[Item]:
+    """The first ``count`` items no two of one family."""
     chosen: list[Item] = []
+    families: set[str] = set()
     for item in items:
-        if len(chosen) < count and distinct_families([*(c.name for c in chosen), item.name]):
+        if len(chosen) == count:
+            break
+        if family(item.name) not in families:
             chosen.append(item)
+            families.add(family(item.name))
     return chosen
 
 

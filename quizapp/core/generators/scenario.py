@@ -11,7 +11,7 @@ import random
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import Draft, distinct_families, finalize, item_fact, join, prompt
+from .common import Draft, different_families, finalize, item_fact, join, prompt
 from .modality import single_modality
 
 KIND = "scenario"
@@ -40,7 +40,7 @@ def scenario(bank: FactBank, rng: random.Random) -> list[Question]:
                 prompt=prompt(bank, KIND, scenario=app.scenario), key=key, candidates=unfit, explain=explain,
                 source=bank.cite(app.source), categories=(app.category,),
                 facts=(f"app:{app.name}:category", item_fact(key, "modality")), subject=app.scenario,
-                compatible=lambda a, b: distinct_families([a, b])))
+                compatible=different_families))
     # Each need is asked equally often, so that no item is the key more often than it is wrong.
     groups = [g for g in by_need.values() if g]
     size = min((len(g) for g in groups), default=0)
