@@ -29,7 +29,7 @@ from .service import (
 @bp.get("/<int:attempt_id>/q/<int:position>")
 def question_at_position(attempt_id: int, position: int) -> str | Response:
     """Any question of an answers-at-the-end quiz, with its recorded answer ready to change."""
-    attempt = owned_attempt(attempt_id)
+    attempt = owned_attempt(attempt_id, with_titles=True)
     expired = time_is_up(attempt)
     if expired is not None:
         return expired
@@ -89,7 +89,7 @@ def flag(attempt_id: int, position: int) -> Response | tuple[str, int]:
 @bp.get("/<int:attempt_id>/summary")
 def summary(attempt_id: int) -> str | Response:
     """"Review and submit": every question answered or not, and flagged or not, with a link to each."""
-    attempt = owned_attempt(attempt_id)
+    attempt = owned_attempt(attempt_id, with_titles=True)
     expired = time_is_up(attempt)
     if expired is not None:
         return expired

@@ -6,6 +6,8 @@ from datetime import UTC
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -15,7 +17,7 @@ from ..core.questions import KINDS
 from ..core.responses.base import InvalidResponse
 from ..core.responses.registry import response_text
 from ..extensions import db
-from ..models import AttemptQuestion, QuizAttempt, utcnow
+from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
@@ -38,9 +40,17 @@ from .strip import strip_items
 PRACTISE_LENGTH = 10
 
 
-def owned_attempt(attempt_id: int) -> QuizAttempt:
+# The attempt; for the pages that show the quiz's title, with the columns they read of its bank and assignment
+# (a lazy load of the bank was a twentieth of a question page). Built once, run with a parameter (service.py).
+_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt"))
+_ATTEMPT_WITH_TITLES = _ATTEMPT.options(
+    joinedload(QuizAttempt.bank).load_only(Bank.title),
+    joinedload(QuizAttempt.assignment).load_only(Assignment.title, Assignment.closes_at))
+
+
+def owned_attempt(attempt_id: int, with_titles: bool = False) -> QuizAttempt:
     """The attempt if it belongs to the current user or guest; 404 otherwise (never reveal others')."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = db.session.scalars(_ATTEMPT_WITH_TITLES if with_titles else _ATTEMPT, {"attempt": attempt_id}).first()
     if attempt is None or not current_owner().owns(attempt):
         abort(404, description="There is no quiz with that number in your history.")
     return attempt
@@ -132,7 +142,7 @@ def time_is_up(attempt: QuizAttempt) -> Response | None:
 def question(attempt_id: int) -> str | Response:
     """The current (first unanswered) question; when all are answered, the results, or in an answers-at-the-end
     quiz the summary page, where the learner submits."""
-    attempt = owned_attempt(attempt_id)
+    attempt = owned_attempt(attempt_id, with_titles=True)
     expired = time_is_up(attempt)
     if expired is not None:
         return expired

@@ -4,13 +4,17 @@ quizzes the recorded answer is shown again in the form and can be changed."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from quizapp.core.imported import Answer as ImportedAnswer
 from quizapp.extensions import db
 from quizapp.models import QuizAttempt
+from tests.conftest import AuthActions, start_quiz
+from tests.web.test_instructor import AIKEN, create_assignment, import_bank, make_instructor
 from tests.web.test_response_types import MATCHING, NUMBER, SEVERAL, SHORT, TRUE_FALSE, imported, quiz_holding, scores
 
 SINGLE = imported(qtype="multichoice", answers=(ImportedAnswer("GPT-4", 1.0), ImportedAnswer("StyleGAN", 0.0)))
@@ -58,3 +62,40 @@ def test_recorded_answers_of_every_kind_are_shown_again_and_can_change(app: Flas
     bad = client.post(f"/quiz/{attempt_id}/change/2", data={"choice": "three"})
     assert bad.status_code == 400 and "That is not a number" in bad.get_data(as_text=True)
     assert scores(app, attempt_id)[1] == 1.0
+
+
+def statements_of(app: Flask, client: FlaskClient, url: str) -> tuple[str, list[str]]:
+    """The page at ``url`` and the SQL statements its request ran."""
+    with app.app_context():
+        engine = db.engine
+    ran: list[str] = []
+
+    def log(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        ran.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", log)
+    try:
+        reply = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", log)
+    assert reply.status_code == 200, (url, reply.status_code)
+    return reply.get_data(as_text=True), ran
+
+
+def test_question_pages_show_the_quiz_title_read_with_the_attempt(app: Flask, client: FlaskClient):
+    """The bank's title (or the assignment's) comes in the attempt's own statement, not in a lazy load of the bank
+    or the assignment, on the question pages and Review and submit."""
+    learner = app.test_client()
+    make_instructor(app, client)
+    AuthActions(learner).register("lea")
+    slug = import_bank(client, AIKEN, "week1.txt")
+    closes = (datetime.utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    _, code = create_assignment(client, slug, title="Week 1 <quiz>", feedback="after_close", closes_at=closes)
+    assignment = int(learner.post(f"/a/{code}/start").location.rsplit("/", 1)[1])
+    practice = start_quiz(learner, kinds=["classify"], length=5, feedback="end")
+    for attempt_id, title in ((assignment, "Week 1 &lt;quiz&gt;"), (practice, "LLMs vs Generative AI")):
+        for url in (f"/quiz/{attempt_id}", f"/quiz/{attempt_id}/q/2", f"/quiz/{attempt_id}/summary"):
+            page, ran = statements_of(app, learner, url)
+            assert f"{title} · " in page or f"{title}:" in page, url
+            reads = [s for s in ran if re.search(r"\b(banks|assignments)\b", s)]
+            assert len(reads) == 1 and "FROM quiz_attempts" in reads[0], (url, reads)
