@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, null, select
+from sqlalchemy import delete, func, null, select
 
 from quizapp.cards.service import done_today, session_summary
 from quizapp.core.scheduling import SchedulerSettings
@@ -466,3 +466,41 @@ def test_counts_of_the_day_and_the_session_come_from_the_stored_log(app: Flask):
         summary = session_summary(owner, db.session.get(Bank, bank_id), now - timedelta(hours=2))
         assert (summary.reviewed, summary.again, summary.seconds) == (5, 2, 6)
         assert session_summary(owner, db.session.get(Bank, bank_id), now).reviewed == 0
+
+
+def test_a_rating_updates_only_the_raters_state_and_restores_one_deleted_meanwhile(app: Flask, client: FlaskClient):
+    """The rating writes with statements of its own: the rater's row of that card, never another learner's."""
+    from quizapp.banks import bank_by_slug
+    from quizapp.cards.service import deck_cards, load_deck, rate
+
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    AuthActions(client).register("ada")
+    with app.app_context():
+        user_id = db.session.execute(select(User.id)).scalar_one()
+        bank = bank_by_slug("llm-vs-genai")
+        card = deck_cards(bank)[0].id
+        learning = {"bank_id": bank.id, "card_id": card, "state": 1, "step": 1, "stability": 2.3, "difficulty": 2.1,
+                    "due": datetime(2026, 3, 2, 11, 59), "last_review": datetime(2026, 3, 2, 11, 49), "reps": 1}
+        db.session.add_all([CardState(user_id=user_id, **learning), CardState(guest_token="g1", **learning)])
+        db.session.commit()
+
+        def states() -> dict[object, tuple[int, int, datetime]]:
+            rows = db.session.execute(select(CardState).filter_by(card_id=card)).scalars()
+            return {row.user_id or row.guest_token: (row.state, row.reps, row.due) for row in rows}
+
+        ada = Owner(user_id, None)
+        deck = load_deck(ada, bank, [], None, now)
+        assert deck.current is not None and deck.current.id == card  # the learning card is due
+        outcome = rate(ada, deck, card, 3, now, 1000)
+        assert outcome.before is not None and outcome.before.reps == 1
+        assert states() == {user_id: (2, 2, outcome.progress.due.replace(tzinfo=None)),
+                            "g1": (1, 1, datetime(2026, 3, 2, 11, 59))}
+
+        guest = Owner(None, "g1")
+        deck = load_deck(guest, bank, [], None, now)
+        db.session.execute(delete(CardState).filter_by(guest_token="g1"))  # an undo in another tab, say
+        outcome = rate(guest, deck, card, 3, now, None)
+        assert states()["g1"] == (2, 2, outcome.progress.due.replace(tzinfo=None))
+        log = db.session.execute(select(ReviewLog).filter_by(guest_token="g1")).scalar_one()
+        assert log.state_before["reps"] == 1 and log.state_after["reps"] == 2 and log.duration_ms is None
+        assert log.bank_id == bank.id and log.user_id is None and log.rating == 3
