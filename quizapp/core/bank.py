@@ -8,7 +8,12 @@ them. Everything here is pure and hashable so banks can be cached freely.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
+
+_Row = TypeVar("_Row")
 
 DEFAULT_TERMS: dict[str, str] = {
     "item": "item",
@@ -254,53 +259,96 @@ class FactBank:
         )
 
     # -- lookups -----------------------------------------------------------
+    # By id through indexes built on first use (``cached_property`` writes the instance's __dict__, which a frozen
+    # dataclass allows; they are not fields, so equality and hashing ignore them). A quiz start looks ids up
+    # thousands of times, and a parsed bank is cached by content hash, so one index serves every quiz on it.
     def category(self, category_id: str) -> Category:
-        return next(c for c in self.categories if c.id == category_id)
+        return self._category_index[category_id]
 
     def organization(self, org_id: str) -> Organization:
-        return next(o for o in self.organizations if o.id == org_id)
+        return self._organization_index[org_id]
 
     def method(self, method_id: str) -> Method:
-        return next(m for m in self.methods if m.id == method_id)
+        return self._method_index[method_id]
 
     def modality(self, modality_id: str) -> Modality:
-        return next(m for m in self.modalities if m.id == modality_id)
+        return self._modality_index[modality_id]
+
+    @cached_property
+    def _category_index(self) -> dict[str, Category]:
+        return _index(self.categories, lambda c: c.id)
+
+    @cached_property
+    def _organization_index(self) -> dict[str, Organization]:
+        return _index(self.organizations, lambda o: o.id)
+
+    @cached_property
+    def _method_index(self) -> dict[str, Method]:
+        return _index(self.methods, lambda m: m.id)
+
+    @cached_property
+    def _modality_index(self) -> dict[str, Modality]:
+        return _index(self.modalities, lambda m: m.id)
 
     @property
     def document_map(self) -> dict[str, Document]:
+        return dict(self._document_index)
+
+    @cached_property
+    def _document_index(self) -> dict[str, Document]:
         return {d.file: d for d in self.documents}
 
     def cite(self, source: Source) -> str:
-        return source.cite(self.document_map)
+        return source.cite(self._document_index)
 
     # -- the subset relations -----------------------------------------------
     def ancestors(self, category_id: str) -> list[str]:
         """The category's strict ancestors, nearest first (LLM -> [Generative AI])."""
-        chain: list[str] = []
-        parent = self.category(category_id).parent
-        while parent is not None:
-            chain.append(parent)
-            parent = self.category(parent).parent
-        return chain
+        return list(self._ancestors(category_id))
+
+    def _ancestors(self, category_id: str) -> tuple[str, ...]:
+        chains = self._ancestor_chains
+        if category_id not in chains:
+            chain: list[str] = []
+            parent = self.category(category_id).parent
+            while parent is not None:
+                chain.append(parent)
+                parent = self.category(parent).parent
+            chains[category_id] = tuple(chain)
+        return chains[category_id]
+
+    @cached_property
+    def _ancestor_chains(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def is_member(self, category_id: str, of: str) -> bool:
         """True when a member of ``category_id`` is also a member of ``of``."""
-        return category_id == of or of in self.ancestors(category_id)
+        return category_id == of or of in self._ancestors(category_id)
 
     def children(self, category_id: str) -> list[str]:
         return [c.id for c in self.categories if c.parent == category_id]
 
     def org_related(self, a: str, b: str) -> bool:
         """True when one organization is (part of) the other."""
-        return a in self.org_chain(b) or b in self.org_chain(a)
+        return a in self._org_chain(b) or b in self._org_chain(a)
 
     def org_chain(self, org_id: str) -> list[str]:
-        chain = [org_id]
-        parent = self.organization(org_id).part_of
-        while parent is not None:
-            chain.append(parent)
-            parent = self.organization(parent).part_of
-        return chain
+        return list(self._org_chain(org_id))
+
+    def _org_chain(self, org_id: str) -> tuple[str, ...]:
+        chains = self._org_chains
+        if org_id not in chains:
+            chain = [org_id]
+            parent = self.organization(org_id).part_of
+            while parent is not None:
+                chain.append(parent)
+                parent = self.organization(parent).part_of
+            chains[org_id] = tuple(chain)
+        return chains[org_id]
+
+    @cached_property
+    def _org_chains(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def methods_of_category(self, category_id: str) -> set[str]:
         """Methods a category uses: its own plus those of all its subcategories."""
@@ -321,3 +369,11 @@ class FactBank:
     def plural(self, category_id: str) -> str:
         category = self.category(category_id)
         return category.plural or category.name
+
+
+def _index(rows: Iterable[_Row], key: Callable[[_Row], str]) -> dict[str, _Row]:
+    """Rows by key, the first of equal keys (as a search from the start would find)."""
+    index: dict[str, _Row] = {}
+    for row in rows:
+        index.setdefault(key(row), row)
+    return index
