@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ..bank import FactBank
 from ..questions import Question
+from .per_bank import per_bank
 
 OPTIONS = 4  # options of a single-answer question: the key and three distractors
 MIN_OPTIONS = 3  # two-option multiple choice is for true/false only
@@ -45,11 +46,17 @@ def plural(word: str) -> str:
 
 
 def prompt(bank: FactBank, key: str, **values: str) -> str:
+    return upper_first(bank.prompts[key].format(**_terms(bank), **values))
+
+
+@per_bank
+def _terms(bank: FactBank) -> dict[str, str]:
+    """The bank's words for the placeholders every prompt template may use ("{item_terms}": "models")."""
     terms = {f"{name}_term": bank.term(name) for name in ("item", "method", "modality", "organization",
                                                           "application")}
     terms["item_terms"] = plural(bank.term("item"))
     terms["application_terms"] = plural(bank.term("application"))
-    return upper_first(bank.prompts[key].format(**terms, **values))
+    return terms
 
 
 def sentence(text: str) -> str:

@@ -96,9 +96,10 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
 
     out: list[Question] = []
     for key, rows in _relations(bank).items():
+        text = prompt(bank, key)
         seen: set[frozenset[str]] = set()
         for _ in range(PER_RELATION * 4):
-            if len([q for q in out if q.prompt == prompt(bank, key)]) >= PER_RELATION:
+            if len([q for q in out if q.prompt == text]) >= PER_RELATION:
                 break
             built = _build(rng, rows, related)
             if built is None:
@@ -113,7 +114,7 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
             options = sorted({r.right for r in built})
             rng.shuffle(options)
             out.append(Question(
-                kind=KIND, prompt=prompt(bank, key), options=tuple(options),
+                kind=KIND, prompt=text, options=tuple(options),
                 pairs=tuple((r.left, r.right) for r in real),
                 explanation="; ".join(r.why for r in real) + ".", source=sources(r.source for r in real),
                 categories=tuple(sorted({c for r in real for c in _categories(bank, r.left)})),
