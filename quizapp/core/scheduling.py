@@ -352,21 +352,21 @@ def build_queue(
     reviews_done_today)``. Intraday learning cards are not limited (as Anki). Ties are broken by deck order.
     """
     now = as_utc(now)
-    order = {card_id: i for i, card_id in reversed(list(enumerate(deck_card_ids)))}
-    ids = sorted(order, key=order.__getitem__)  # deck order, duplicates dropped
+    ids = list(dict.fromkeys(deck_card_ids))  # deck order, duplicates dropped
     ahead_cutoff = now + settings.learn_ahead
     day_end = next_day_start(now, settings)
     learning: list[tuple[datetime, int, str]] = []
     reviews: list[tuple[datetime, int, str]] = []
-    new: list[str] = []
-    for card_id in ids:
-        p = progress.get(card_id)
-        if p is None:
-            new.append(card_id)
-        elif p.is_learning and as_utc(p.due) <= ahead_cutoff:
-            learning.append((as_utc(p.due), order[card_id], card_id))
-        elif p.state == REVIEW and as_utc(p.due) < day_end:
-            reviews.append((as_utc(p.due), order[card_id], card_id))
+    # Comprehensions over the deck, a loop over its scheduled cards only: the review page and the rating build
+    # this queue of a whole deck on every request.
+    new = [card_id for card_id in ids if card_id not in progress]
+    for position, card_id in [(i, card_id) for i, card_id in enumerate(ids) if card_id in progress]:
+        p = progress[card_id]
+        due = as_utc(p.due)
+        if p.is_learning and due <= ahead_cutoff:
+            learning.append((due, position, card_id))
+        elif p.state == REVIEW and due < day_end:
+            reviews.append((due, position, card_id))
     learning.sort()
     reviews.sort()
     new_left = max(0, settings.new_per_day - max(0, new_done_today))
