@@ -14,12 +14,18 @@ import random
 from ..bank import FactBank
 from ..questions import Question
 from .common import Draft, different_families, finalize, item_fact, prompt
+from .per_bank import per_bank
 from .targets import membership_line, targets
 
 KIND = "classify"
 
 
 def classify(bank: FactBank, rng: random.Random) -> list[Question]:
+    return finalize(KIND, _drafts(bank), rng)
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[Draft, ...]:
     by_target = []
     for target in targets(bank):
         inside = [i for i in bank.items if target.fits(bank, i.category)]
@@ -39,4 +45,4 @@ def classify(bank: FactBank, rng: random.Random) -> list[Question]:
                 facts=(item_fact(item.name, "category"),), subject=target.singular,
                 compatible=different_families))
         by_target.append(drafts)
-    return finalize(KIND, [d for drafts in by_target for d in drafts], rng)
+    return tuple(d for drafts in by_target for d in drafts)

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..bank import FactBank
 from ..questions import Question
@@ -168,6 +168,16 @@ class Draft:
     option_fact: Callable[[str], str] | None = None  # the fact each distractor also tests, if any
     length_tolerance: float | None = LENGTH_TOLERANCE  # how much longer or shorter a distractor may be
 
+    @cached_property
+    def usable(self) -> tuple[str, ...]:
+        """The usable distractors (:func:`candidates`), worked out once: a pool asks four times for each draft,
+        and the generators keep a bank's drafts with the bank (generators/per_bank.py)."""
+        pool = sorted({c for c in self.candidates if c != self.key and not echoes(self.subject, c)})
+        if self.length_tolerance is not None:
+            slack = max(3.0, self.length_tolerance * len(self.key))
+            pool = [c for c in pool if abs(len(c) - len(self.key)) <= slack]
+        return tuple(pool)
+
 
 @dataclass
 class Balancer:
@@ -217,17 +227,13 @@ class Balancer:
 
 
 def candidates(draft: Draft) -> list[str]:
-    """The draft's usable distractors: not the key, not echoing the prompt, of a similar length."""
-    pool = sorted({c for c in draft.candidates if c != draft.key and not echoes(draft.subject, c)})
-    if draft.length_tolerance is not None:
-        slack = max(3.0, draft.length_tolerance * len(draft.key))
-        pool = [c for c in pool if abs(len(c) - len(draft.key)) <= slack]
-    return pool
+    """The draft's usable distractors: not the key, not echoing the prompt, of a similar length (a new list)."""
+    return list(draft.usable)
 
 
 def options_for(draft: Draft, n: int) -> int:
     """How many options the draft's question gets: ``n``, or fewer when there are fewer distractors."""
-    return min(n, 1 + len(candidates(draft)))
+    return min(n, 1 + len(draft.usable))
 
 
 def length_ranks(drafts: Sequence[Draft], rng: random.Random, n: int) -> dict[int, int]:
@@ -243,7 +249,7 @@ def length_ranks(drafts: Sequence[Draft], rng: random.Random, n: int) -> dict[in
         if d.length_tolerance is None:
             continue
         m = size[i] = options_for(d, n)
-        pool = candidates(d)
+        pool = d.usable
         short = sum(1 for c in pool if len(c) < len(d.key))
         long = sum(1 for c in pool if len(c) > len(d.key))  # equal lengths are left out: a tie is a cue too
         feasible[i] = [r for r in range(m) if r <= short and m - 1 - r <= long]
@@ -322,7 +328,7 @@ def true_false(kind: str, statement: str, truth: bool, *, explanation: str, sour
                     explanation=explanation, source=source, categories=tuple(categories), facts=tuple(facts))
 
 
-def balanced_truth(questions: list[Question], rng: random.Random) -> list[Question]:
+def balanced_truth(questions: Sequence[Question], rng: random.Random) -> list[Question]:
     """Keep as many true as false statements (the larger side is sampled down)."""
     true = [q for q in questions if q.answer == 0]
     false = [q for q in questions if q.answer == 1]

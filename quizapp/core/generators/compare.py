@@ -14,12 +14,18 @@ import random
 from ..bank import FactBank
 from ..questions import Question
 from .common import Draft, finalize, join, prompt, sentence
+from .per_bank import per_bank
 
 KIND = "compare"
 PROCON = {"pro": "strength", "con": "weakness"}
 
 
 def compare(bank: FactBank, rng: random.Random) -> list[Question]:
+    return finalize(KIND, _drafts(bank), rng)
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[Draft, ...]:
     sides = [(d, cid, text) for d in bank.differences for cid, text in d.sides.items()]
     whose = {text: (d, cid) for d, cid, text in sides}
     similar = {s.text: s for s in bank.similarities}
@@ -80,5 +86,5 @@ def compare(bank: FactBank, rng: random.Random) -> list[Question]:
             prompt=prompt(bank, "compare_similarity", categories=every), key=s.text, candidates=wrong,
             explain=explain_sim, source=bank.cite(s.source), facts=(f"sim:{s.title}",), subject=every,
             option_fact=lambda t: f"diff:{whose[t][0].title}:{whose[t][1]}"))
-    return finalize(KIND, drafts, rng)
+    return tuple(drafts)
 

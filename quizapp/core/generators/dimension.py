@@ -18,6 +18,7 @@ from collections.abc import Callable
 from ..bank import FactBank
 from ..questions import Question
 from .common import MIN_OPTIONS, Draft, balanced_truth, finalize, prompt, sentence, true_false
+from .per_bank import per_bank
 
 KIND = "dimension"
 
@@ -32,6 +33,13 @@ def unrelated(bank: FactBank, category_id: str) -> list[str]:
 
 
 def dimension(bank: FactBank, rng: random.Random) -> list[Question]:
+    drafts, statements = _drafts(bank)
+    return finalize(KIND, drafts, rng) + balanced_truth(statements, rng)
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[tuple[Draft, ...], tuple[Question, ...]]:
+    """The multiple-choice drafts and the true/false statements."""
     drafts: list[Draft] = []
     statements: list[Question] = []
     for dim in bank.dimensions:
@@ -70,7 +78,7 @@ def dimension(bank: FactBank, rng: random.Random) -> list[Question]:
                     False, explanation=f'That is what it says of {bank.called(other)}. For {name} it says: '
                     f"{sentence(value)}", source=source, categories=[category.id],
                     facts=[dim_fact(dim.name, category.id), dim_fact(dim.name, other)]))
-    return finalize(KIND, drafts, rng) + balanced_truth(statements, rng)
+    return tuple(drafts), tuple(statements)
 
 
 def _value_fact(name: str, by_value: dict[str, str]) -> Callable[[str], str]:

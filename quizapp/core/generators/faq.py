@@ -13,15 +13,20 @@ from collections.abc import Callable
 from ..bank import FactBank
 from ..questions import Question
 from .common import Draft, finalize
+from .per_bank import per_bank
 
 KIND = "faq"
 
 
 def faq(bank: FactBank, rng: random.Random) -> list[Question]:
-    drafts = [Draft(prompt=f.question, key=f.answer, candidates=list(f.distractors), explain=_says(f.explanation),
-                    source=bank.cite(f.source), facts=(f"faq:{f.question}",), length_tolerance=None)
-              for f in bank.faqs]
-    return finalize(KIND, drafts, rng, n=max((len(f.distractors) + 1 for f in bank.faqs), default=3))
+    return finalize(KIND, _drafts(bank), rng, n=max((len(f.distractors) + 1 for f in bank.faqs), default=3))
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[Draft, ...]:
+    return tuple(Draft(prompt=f.question, key=f.answer, candidates=list(f.distractors), explain=_says(f.explanation),
+                       source=bank.cite(f.source), facts=(f"faq:{f.question}",), length_tolerance=None)
+                 for f in bank.faqs)
 
 
 def _says(explanation: str) -> Callable[[list[str]], str]:

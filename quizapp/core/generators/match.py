@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..bank import FactBank
 from ..questions import Question
 from .common import echoes, family, item_fact, prompt, sources
+from .per_bank import per_bank
 
 KIND = "match"
 ROWS = (4, 5)
@@ -32,6 +33,7 @@ class Row:
     why: str
 
 
+@per_bank
 def _relations(bank: FactBank) -> dict[str, list[Row]]:
     rel: dict[str, list[Row]] = {"match_organization": [], "match_modality": [], "match_method": [],
                                  "match_industry": []}
@@ -123,7 +125,15 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
 
 
 def _categories(bank: FactBank, left: str) -> list[str]:
-    for item in bank.items:
-        if item.name == left:
-            return [item.category]
-    return [a.category for a in bank.applications if a.name == left]
+    return _categories_of(bank).get(left, [])
+
+
+@per_bank
+def _categories_of(bank: FactBank) -> dict[str, list[str]]:
+    """The categories of each row's left-hand side: an item's, or those of the applications of that name."""
+    out: dict[str, list[str]] = {}
+    for app in bank.applications:
+        out.setdefault(app.name, []).append(app.category)
+    for item in reversed(bank.items):  # the first item of a name, as a search from the start finds it
+        out[item.name] = [item.category]
+    return out

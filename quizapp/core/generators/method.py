@@ -14,6 +14,7 @@ import random
 from ..bank import FactBank
 from ..questions import Question
 from .common import Draft, finalize, prompt, sentence
+from .per_bank import per_bank
 
 KIND = "method"
 
@@ -23,6 +24,11 @@ def method_fact(method_id: str) -> str:
 
 
 def method(bank: FactBank, rng: random.Random) -> list[Question]:
+    return finalize(KIND, _drafts(bank), rng)
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[Draft, ...]:
     names = {m.name: m for m in bank.methods}
     drafts = []
     for m in bank.methods:
@@ -39,4 +45,4 @@ def method(bank: FactBank, rng: random.Random) -> list[Question]:
                             source=bank.cite(m.source), categories=tuple(sorted(m.used_by)),
                             facts=(method_fact(m.id),), subject=clue,
                             length_tolerance=None))  # every question shows every method
-    return finalize(KIND, drafts, rng)
+    return tuple(drafts)

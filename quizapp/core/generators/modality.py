@@ -15,6 +15,7 @@ import random
 from ..bank import FactBank, Item
 from ..questions import Question
 from .common import Draft, different_families, finalize, item_fact, prompt
+from .per_bank import per_bank
 
 KIND = "modality"
 
@@ -24,9 +25,17 @@ def single_modality(bank: FactBank) -> list[Item]:
 
 
 def modality(bank: FactBank, rng: random.Random) -> list[Question]:
+    groups = _groups(bank)
+    size = min((len(g) for g in groups), default=0)
+    return finalize(KIND, [d for g in groups for d in rng.sample(g, size)], rng)
+
+
+@per_bank
+def _groups(bank: FactBank) -> tuple[tuple[Draft, ...], ...]:
+    """The drafts per kind of content."""
     items = single_modality(bank)
     produces = {i.name: i.modality[0] for i in items}
-    groups: list[list[Draft]] = []
+    groups: list[tuple[Draft, ...]] = []
     for m in bank.modalities:
         name = m.name.lower()
         fit = [i for i in items if i.modality[0] == m.id]
@@ -44,6 +53,5 @@ def modality(bank: FactBank, rng: random.Random) -> list[Question]:
                 facts=(item_fact(item.name, "modality"),), subject=name,
                 compatible=different_families))
         if drafts:
-            groups.append(drafts)
-    size = min((len(g) for g in groups), default=0)
-    return finalize(KIND, [d for g in groups for d in rng.sample(g, size)], rng)
+            groups.append(tuple(drafts))
+    return tuple(groups)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..bank import FactBank
 from ..questions import Question
 from .common import echoes, family, item_fact, lower_first, prompt, sources
+from .per_bank import per_bank
 from .targets import membership_line, targets
 
 KIND = "multiple"
@@ -79,30 +80,35 @@ def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
 
 def multiple(bank: FactBank, rng: random.Random) -> list[Question]:
     out: list[Question] = []
+    for text, inside, outside, category in _asks(bank):
+        out += _questions(rng, text, inside, outside, category, PER_TARGET)
+    return out
+
+
+@per_bank
+def _asks(bank: FactBank) -> tuple[tuple[str, tuple[Entry, ...], tuple[Entry, ...], str], ...]:
+    """Each question to ask: its prompt, the right and the wrong entries, the category it is about."""
+    asks = []
+    entries = {i.name: Entry(i.name, item_fact(i.name, "category"), bank.cite(i.source), membership_line(bank, i))
+               for i in bank.items}
     for target in targets(bank):
-        entries = {i.name: Entry(i.name, item_fact(i.name, "category"), bank.cite(i.source), membership_line(bank, i))
-                   for i in bank.items}
-        inside = [entries[i.name] for i in bank.items if target.fits(bank, i.category)]
-        outside = [entries[i.name] for i in bank.items if not target.fits(bank, i.category)]
-        out += _questions(rng, prompt(bank, "multiple_items", category=target.plural), inside, outside,
-                          target.category, PER_TARGET)
+        inside = tuple(entries[i.name] for i in bank.items if target.fits(bank, i.category))
+        outside = tuple(entries[i.name] for i in bank.items if not target.fits(bank, i.category))
+        asks.append((prompt(bank, "multiple_items", category=target.plural), inside, outside, target.category))
 
     def label_of(cid: str) -> str:
         return bank.category(cid).application_label
 
     used = sorted({a.category for a in bank.applications}, key=[c.id for c in bank.categories].index)
     if len(used) >= 2:
+        apps = {a.name: Entry(a.name, f"app:{a.name}:category", bank.cite(a.source),
+                              f"{a.name}: {lower_first(label_of(a.category))}.") for a in bank.applications}
         for cid in used:
             label = label_of(cid)
-            entries = {a.name: Entry(a.name, f"app:{a.name}:category", bank.cite(a.source),
-                                     f"{a.name}: {lower_first(label_of(a.category))}.") for a in bank.applications}
-            inside = [entries[a.name] for a in bank.applications if a.category == cid]
-            outside = [entries[a.name] for a in bank.applications if a.category != cid]
-            out += _questions(rng, prompt(bank, "multiple_applications", label=lower_first(label)), inside, outside,
-                              cid, PER_TARGET)
-    return out
-
-
+            inside = tuple(apps[a.name] for a in bank.applications if a.category == cid)
+            outside = tuple(apps[a.name] for a in bank.applications if a.category != cid)
+            asks.append((prompt(bank, "multiple_applications", label=lower_first(label)), inside, outside, cid))
+    return tuple(asks)
 
 
 def _length_gives_away(names: Sequence[str], keys: set[str]) -> bool:

@@ -13,11 +13,17 @@ import random
 from ..bank import FactBank
 from ..questions import Question
 from .common import Draft, cap_keys, echoes, finalize, item_fact, join, prompt
+from .per_bank import per_bank
 
 KIND = "organization"
 
 
 def organization(bank: FactBank, rng: random.Random) -> list[Question]:
+    return finalize(KIND, cap_keys(_drafts(bank), rng), rng)
+
+
+@per_bank
+def _drafts(bank: FactBank) -> tuple[Draft, ...]:
     orgs = {o.name: o for o in bank.organizations}
     made: dict[str, list[str]] = {}
     for item in bank.items:
@@ -42,7 +48,7 @@ def organization(bank: FactBank, rng: random.Random) -> list[Question]:
                             categories=(item.category,), facts=(item_fact(item.name, "organization"),),
                             subject=item.name, preferred=frozenset(same_kind),
                             compatible=lambda a, b: not bank.org_related(orgs[a].id, orgs[b].id)))
-    return finalize(KIND, cap_keys(drafts, rng), rng)
+    return tuple(drafts)
 
 
 def _named_after(bank: FactBank, item_name: str, org_id: str) -> bool:

@@ -13,6 +13,7 @@ import random
 from ..bank import FactBank
 from ..questions import Question
 from .common import balanced_truth, item_fact, join, prompt, true_false
+from .per_bank import per_bank
 from .targets import membership_line, targets
 
 KIND = "truefalse"
@@ -23,8 +24,21 @@ def statement_fact(text: str) -> str:
 
 
 def truefalse(bank: FactBank, rng: random.Random) -> list[Question]:
-    out = [true_false(KIND, s.text, s.answer, explanation=s.explanation, source=bank.cite(s.source),
-                      facts=[statement_fact(s.text)]) for s in bank.statements]
+    own, every_membership = _statements(bank)
+    out = list(own)
+    membership = balanced_truth(every_membership, rng)
+    keep = min(len(membership), 2 * max(3, len(out) // 4))
+    true = [q for q in membership if q.answer == 0]
+    false = [q for q in membership if q.answer == 1]
+    out += rng.sample(true, keep // 2) + rng.sample(false, keep // 2)
+    return out
+
+
+@per_bank
+def _statements(bank: FactBank) -> tuple[tuple[Question, ...], tuple[Question, ...]]:
+    """The bank's own statements, and every membership statement (each item against each target)."""
+    own = tuple(true_false(KIND, s.text, s.answer, explanation=s.explanation, source=bank.cite(s.source),
+                           facts=[statement_fact(s.text)]) for s in bank.statements)
     membership = []
     for target in targets(bank):
         for item in bank.items:
@@ -38,9 +52,4 @@ def truefalse(bank: FactBank, rng: random.Random) -> list[Question]:
                 KIND, prompt(bank, "membership", item=item.name, category=target.singular), truth,
                 explanation=why, source=bank.cite(item.source), categories=[item.category],
                 facts=[item_fact(item.name, "category")]))
-    membership = balanced_truth(membership, rng)
-    keep = min(len(membership), 2 * max(3, len(out) // 4))
-    true = [q for q in membership if q.answer == 0]
-    false = [q for q in membership if q.answer == 1]
-    out += rng.sample(true, keep // 2) + rng.sample(false, keep // 2)
-    return out
+    return own, tuple(membership)
