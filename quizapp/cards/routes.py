@@ -82,8 +82,8 @@ def review(slug: str) -> str:
     # A guest gets a token on the first card shown: the new-card order is theirs, and the rating posted
     # next must find the same card at the head of the queue.
     owner, now = current_owner(create_guest=True), utc_now()
-    deck = load_deck(owner, bank, topics, _user(), now)
     since = datetime.fromisoformat(session.setdefault(_since_key(slug), now.isoformat()))
+    deck = load_deck(owner, bank, topics, _user(), now, since)
     card = deck.current
     if card is None:
         session.pop(_since_key(slug))
@@ -98,7 +98,7 @@ def review(slug: str) -> str:
     return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown,
                            shown_at=int(now.timestamp() * 1000), intervals=intervals, ratings=RATINGS,
                            counts={"new": new, "learning": learning, "due": due},
-                           undo=session_summary(owner, bank, since).reviewed > 0,
+                           undo=deck.logged.rated_since > 0,
                            topic_names=topic_titles(fact_bank(bank)))
 
 

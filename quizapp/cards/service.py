@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from types import MappingProxyType
-from typing import Any, cast, overload
+from typing import Any, NamedTuple, cast, overload
 
 from sqlalchemy import (
     ColumnElement,
@@ -162,10 +162,12 @@ def _deck_logs_since(by_user: bool) -> tuple[ColumnElement[bool], ...]:
 
 
 @cache
-def _day_counts_query(by_user: bool) -> Select[int, int]:
+def _log_counts_query(by_user: bool) -> Select[int, int, int]:
+    """:class:`LogCounts` from the deck's log since ``since``, the earlier of ``day`` and ``session``."""
     state = ReviewLog.state_before["state"].as_integer()
-    return select(func.count().filter(state.is_(None)), func.count().filter(state == REVIEW_STATE)).where(
-        *_deck_logs_since(by_user))
+    today = ReviewLog.reviewed_at >= bindparam("day")
+    return select(func.count().filter(today, state.is_(None)), func.count().filter(today, state == REVIEW_STATE),
+                  func.count().filter(ReviewLog.reviewed_at >= bindparam("session"))).where(*_deck_logs_since(by_user))
 
 
 @cache
@@ -183,15 +185,26 @@ def progress_for(owner: Owner, bank: Bank) -> dict[str, CardProgress]:
     return {row.card_id: to_progress(row) for row in rows}
 
 
-def done_today(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSettings) -> tuple[int, int]:
-    """(new cards introduced, review-state cards reviewed) since the study day began, for the limits.
+class LogCounts(NamedTuple):
+    """What the queue and the review page need from the deck's review log."""
+
+    new_today: int  # new cards introduced since the study day began (for the new-card limit)
+    reviews_today: int  # review-state cards reviewed since then (for the review limit)
+    rated_since: int  # ratings since the review session began (the undo button); 0 without a session
+
+
+def done_today(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSettings,
+               session_start: datetime | None = None) -> LogCounts:
+    """The day's counts for the limits and, given ``session_start``, the session's ratings: one statement.
 
     Counted by the database, reading the state out of the JSON: no row, and no JSON, comes back to Python. A new
     card's ``state_before`` is JSON null (or SQL NULL), whose state is NULL.
     """
-    since = _naive(study_day_start(now, settings))
-    new, reviews = db.session.execute(_day_counts_query(owner.by_user), _params(owner, bank=bank.id, since=since)).one()
-    return new, reviews
+    day = _naive(study_day_start(now, settings))
+    session = _naive(session_start) if session_start is not None else day
+    new, reviews, rated = db.session.execute(_log_counts_query(owner.by_user), _params(
+        owner, bank=bank.id, day=day, session=session, since=min(day, session))).one()
+    return LogCounts(new, reviews, rated if session_start is not None else 0)
 
 
 @dataclass(frozen=True)
@@ -203,6 +216,7 @@ class Deck:
     progress: dict[str, CardProgress]
     queue: Queue
     settings: SchedulerSettings
+    logged: LogCounts
 
     @property
     def current(self) -> Flashcard | None:
@@ -217,15 +231,20 @@ def learner_key(owner: Owner) -> str:
     return f"guest:{owner.guest_token or ''}"
 
 
-def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None, now: datetime) -> Deck:
-    """The chosen sub-decks with the learner's queue; new cards come in the learner's interleaved order."""
+def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None, now: datetime,
+              session_start: datetime | None = None) -> Deck:
+    """The chosen sub-decks with the learner's queue; new cards come in the learner's interleaved order.
+
+    With ``session_start``, ``logged.rated_since`` counts the ratings of the review session (counted with the
+    day's, in the same statement).
+    """
     settings = settings_for(user)
     cards = cards_in_order(bank, topics, learner_key(owner))
     progress = progress_for(owner, bank)
-    new_done, reviews_done = done_today(owner, bank, now, settings)
+    logged = done_today(owner, bank, now, settings, session_start)
     queue = build_queue(list(cards), {k: v for k, v in progress.items() if k in cards}, now, settings,
-                        new_done, reviews_done)
-    return Deck(bank, cards, progress, queue, settings)
+                        logged.new_today, logged.reviews_today)
+    return Deck(bank, cards, progress, queue, settings, logged)
 
 
 def rate(owner: Owner, deck: Deck, card_id: str, rating: int, now: datetime,

@@ -462,7 +462,12 @@ def test_counts_of_the_day_and_the_session_come_from_the_stored_log(app: Flask):
         log(None, bank=other)  # another deck
         log(None, guest="guest-2")  # another learner
         db.session.commit()
-        assert done_today(owner, db.session.get(Bank, bank_id), now, SchedulerSettings()) == (2, 1)
+        deck = db.session.get(Bank, bank_id)
+        assert done_today(owner, deck, now, SchedulerSettings()) == (2, 1, 0)
+        # The session's ratings come with the day's counts, from a session begun within the day or before it.
+        assert done_today(owner, deck, now, SchedulerSettings(), now - timedelta(hours=2)) == (2, 1, 5)
+        assert done_today(owner, deck, now, SchedulerSettings(), now - timedelta(hours=14)) == (2, 1, 6)
+        assert done_today(owner, deck, now, SchedulerSettings(), now) == (2, 1, 0)
         summary = session_summary(owner, db.session.get(Bank, bank_id), now - timedelta(hours=2))
         assert (summary.reviewed, summary.again, summary.seconds) == (5, 2, 6)
         assert session_summary(owner, db.session.get(Bank, bank_id), now).reviewed == 0
