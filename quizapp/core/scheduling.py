@@ -241,7 +241,20 @@ def preview_intervals(
     progress: CardProgress | None, now: datetime, settings: SchedulerSettings
 ) -> dict[int, timedelta]:
     """Rating (1..4) -> time from ``now`` until the card would be due; changes nothing; never fuzzed."""
-    now = as_utc(now)
+    if progress is None:
+        return dict(_new_card_intervals(settings))
+    return _intervals(progress, as_utc(now), settings)
+
+
+@lru_cache(maxsize=32)
+def _new_card_intervals(settings: SchedulerSettings) -> tuple[tuple[int, timedelta], ...]:
+    """A new card's intervals, worked out once per settings, so a new card's review page does not run the
+    scheduler: they do not depend on the moment (fsrs adds a learning step, or whole days from the initial
+    stability, to it)."""
+    return tuple(_intervals(None, datetime(2000, 1, 1, tzinfo=UTC), settings).items())
+
+
+def _intervals(progress: CardProgress | None, now: datetime, settings: SchedulerSettings) -> dict[int, timedelta]:
     scheduler = _scheduler_for(settings, fuzz=False)
     card_id = progress.card_id if progress else ""
     card = _to_fsrs(progress, card_id, now)

@@ -149,6 +149,17 @@ def test_preview_of_a_new_card_with_default_steps() -> None:
     assert ivl[EASY] >= timedelta(days=1)
 
 
+@pytest.mark.parametrize("settings", [
+    S, SchedulerSettings(enable_fuzzing=False, learning_steps=(), desired_retention=0.8),
+    SchedulerSettings(enable_fuzzing=False, learning_steps=(timedelta(hours=3),)),
+])
+def test_a_new_cards_preview_is_its_first_review_at_any_moment(settings: SchedulerSettings) -> None:
+    """The new card's preview is worked out once per settings: it must be what rating it now would do."""
+    for now in (T0, datetime(2031, 3, 30, 0, 59, 59, 123456, tzinfo=UTC), T0.astimezone(NY)):
+        ivl = preview_intervals(None, now, settings)
+        assert ivl == {r: review(None, "c1", r, now, settings).progress.due - now for r in (AGAIN, HARD, GOOD, EASY)}
+
+
 @pytest.mark.parametrize(
     ("delta", "text"),
     [
