@@ -16,9 +16,10 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 from ..bank import FactBank
 from ..questions import Question
@@ -32,6 +33,7 @@ LENGTH_TOLERANCE = 0.5
 ALL_EQUAL = -1  # a length "rank": every distractor exactly as long as the key
 TRUE_FALSE = ("True", "False")
 _WORD = re.compile(r"[a-z0-9]+")
+T = TypeVar("T")
 
 
 def plural(word: str) -> str:
@@ -134,6 +136,16 @@ def distinct_families(names: Iterable[str]) -> bool:
 def different_families(a: str, b: str) -> bool:
     """May these two names stand together as options (``distinct_families`` of two)?"""
     return family(a) != family(b)
+
+
+def drawn(rng: random.Random, items: Sequence[T]) -> Iterator[T]:
+    """The items in a uniformly random order, drawn one at a time: a shuffle (Fisher-Yates, from the end) that
+    costs only as many draws as the reader takes, for readers that want the first few that fit."""
+    pool = list(items)
+    for end in range(len(pool), 0, -1):
+        i = int(rng.random() * end)
+        pool[i], pool[end - 1] = pool[end - 1], pool[i]
+        yield pool[end - 1]
 
 
 class Positions:

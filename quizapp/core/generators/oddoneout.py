@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..bank import FactBank, Item
 from ..questions import Question
-from .common import OPTIONS, Positions, distinct_families, family, item_fact, join, prompt
+from .common import OPTIONS, Positions, distinct_families, drawn, family, item_fact, join, prompt
 from .modality import single_modality
 
 KIND = "oddoneout"
@@ -70,25 +70,31 @@ def _three(rng: random.Random, group: list[Item], odd: Item, ranks: Counter[int]
     for rank in sorted(range(OPTIONS), key=lambda r: (ranks[r], rng.random())):
         if ranks[rank] > floor + 1:
             return None  # only a rank that is used too often already would fit: skip this one
+        if _families(shorter) < rank or _families(longer) < 3 - rank:
+            continue  # too few families shorter (or longer) than the odd one: no draw could give this rank
         for _ in range(6):
-            rng.shuffle(shorter)
-            rng.shuffle(longer)
-            three = _distinct(shorter, rank) + _distinct(longer, 3 - rank)
+            three = _distinct(drawn(rng, shorter), rank) + _distinct(drawn(rng, longer), 3 - rank)
             if len(three) == 3 and distinct_families([t.name for t in three]):
                 return three
     return None
 
 
-def _distinct(items: list[Item], count: int) -> list[Item]:
-    """The first ``count`` items no two of one family."""
+def _families(items: list[Item]) -> int:
+    return len({family(i.name) for i in items})
+
+
+def _distinct(items: Iterator[Item], count: int) -> list[Item]:
+    """The first ``count`` items no two of one family (drawing no more than needed)."""
     chosen: list[Item] = []
     families: set[str] = set()
+    if count == 0:
+        return chosen
     for item in items:
-        if len(chosen) == count:
-            break
         if family(item.name) not in families:
             chosen.append(item)
             families.add(family(item.name))
+            if len(chosen) == count:
+                break
     return chosen
 
 
