@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..bank import FactBank
 from ..questions import Question
-from .common import echoes, family, item_fact, lower_first, prompt, sources
+from .common import drawn, echoes, family, item_fact, lower_first, prompt, sources
 from .per_bank import per_bank
 from .targets import membership_line, targets
 
@@ -65,24 +65,37 @@ def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
                      already: Sequence[Entry] | None) -> list[Entry] | None:
     if already is None:
         return None
-    pool = list(entries)
-    rng.shuffle(pool)
     chosen: list[Entry] = []
     families = {family(a.name) for a in already}  # no two options of one family, with ``already`` too
-    for e in pool:
-        if len(chosen) == count:
-            break
+    if count == 0:
+        return chosen
+    for e in drawn(rng, entries):
         if family(e.name) not in families:
             chosen.append(e)
             families.add(family(e.name))
+            if len(chosen) == count:
+                break
     return chosen if len(chosen) == count else None
 
 
 def multiple(bank: FactBank, rng: random.Random) -> list[Question]:
     out: list[Question] = []
     for text, inside, outside, category in _asks(bank):
-        out += _questions(rng, text, inside, outside, category, PER_TARGET)
+        if _possible(text, inside, outside):
+            out += _questions(rng, text, inside, outside, category, PER_TARGET)
     return out
+
+
+def _possible(text: str, inside: Sequence[Entry], outside: Sequence[Entry]) -> bool:
+    """Whether any draw could give a question: enough families of entries not echoing the prompt, right and wrong.
+
+    Otherwise (a use-case prompt that names most of its use cases' words) every one of the draws would fail.
+    """
+    def families(entries: Sequence[Entry]) -> int:
+        return len({family(e.name) for e in entries if not echoes(text, e.name)})
+
+    right, wrong = families(inside), families(outside)
+    return any(right >= r and wrong >= OPTIONS - r for r in range(1, min(MAX_RIGHT, len(inside), OPTIONS - 2) + 1))
 
 
 @per_bank
