@@ -509,3 +509,18 @@ def test_a_rating_updates_only_the_raters_state_and_restores_one_deleted_meanwhi
         log = db.session.execute(select(ReviewLog).filter_by(guest_token="g1")).scalar_one()
         assert log.state_before["reps"] == 1 and log.state_after["reps"] == 2 and log.duration_ms is None
         assert log.bank_id == bank.id and log.user_id is None and log.rating == 3
+
+
+def test_a_rating_needs_the_security_token_of_its_own_session(csrf_app: Flask):
+    """The rating form has no token check of its own: CSRFProtect checks every post before the view."""
+    client, other = csrf_app.test_client(), csrf_app.test_client()
+    token = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    page = client.get(f"{DECK}/review").get_data(as_text=True)
+    foreign = token.search(other.get(f"{DECK}/review").get_data(as_text=True)).group(1)
+    post = {"card_id": CARD_ID_RE.search(page).group(1), "rating": "3", "shown_at": "0"}
+    for bad in ({}, {"csrf_token": foreign}, {"csrf_token": "forged"}):
+        response = client.post(f"{DECK}/review", data={**post, **bad})
+        assert response.status_code == 400 and "security token" in response.get_data(as_text=True)
+    assert table_count(csrf_app, ReviewLog) == 0
+    assert client.post(f"{DECK}/review", data={**post, "csrf_token": token.search(page).group(1)}).status_code == 302
+    assert table_count(csrf_app, ReviewLog) == 1
