@@ -59,10 +59,18 @@ def _relations(bank: FactBank) -> dict[str, list[Row]]:
     return {k: [r for r in rows if not echoes(r.left, r.right)] for k, rows in rel.items()}
 
 
-def _build(rng: random.Random, rows: list[Row], related: Callable[[str, str], bool]) -> list[Row] | None:
-    by_right: dict[str, list[Row]] = {}
-    for r in rows:
-        by_right.setdefault(r.right, []).append(r)
+@per_bank
+def _by_right(bank: FactBank) -> dict[str, dict[str, list[Row]]]:
+    """Each relation's rows by their right-hand side, in the order the rows come."""
+    tables: dict[str, dict[str, list[Row]]] = {}
+    for key, rows in _relations(bank).items():
+        by_right = tables[key] = {}
+        for r in rows:
+            by_right.setdefault(r.right, []).append(r)
+    return tables
+
+
+def _build(rng: random.Random, by_right: dict[str, list[Row]], related: Callable[[str, str], bool]) -> list[Row] | None:
     rights = list(by_right)
     rng.shuffle(rights)
     labels: list[str] = []
@@ -79,7 +87,8 @@ def _build(rng: random.Random, rows: list[Row], related: Callable[[str, str], bo
     families: set[str] = set()  # the chosen rows' families: no two rows of one
     while len(chosen) < size and cycle:
         label = cycle[len(chosen) % len(cycle)]
-        options = [r for r in by_right[label] if r not in chosen and family(r.left) not in families]
+        # (a chosen row's own family is in ``families``: no row is chosen twice)
+        options = [r for r in by_right[label] if family(r.left) not in families]
         if not options:
             cycle.remove(label)
             continue
@@ -97,13 +106,14 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
         return a in orgs and b in orgs and bank.org_related(orgs[a], orgs[b])
 
     out: list[Question] = []
-    for key, rows in _relations(bank).items():
+    for key, by_right in _by_right(bank).items():
         text = prompt(bank, key)
+        asked = sum(1 for q in out if q.prompt == text)  # (two relations may share a bank's own prompt text)
         seen: set[frozenset[str]] = set()
         for _ in range(PER_RELATION * 4):
-            if len([q for q in out if q.prompt == text]) >= PER_RELATION:
+            if asked >= PER_RELATION:
                 break
-            built = _build(rng, rows, related)
+            built = _build(rng, by_right, related)
             if built is None:
                 break
             real = [r for r in built if r.left]
@@ -121,6 +131,7 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
                 explanation="; ".join(r.why for r in real) + ".", source=sources(r.source for r in real),
                 categories=tuple(sorted({c for r in real for c in _categories(bank, r.left)})),
                 facts=tuple(r.fact for r in real)))
+            asked += 1
     return out
 
 
