@@ -27,6 +27,7 @@ def classify(bank: FactBank, rng: random.Random) -> list[Question]:
 @per_bank
 def _drafts(bank: FactBank) -> tuple[Draft, ...]:
     by_target = []
+    lines = {i.name: membership_line(bank, i) for i in bank.items}  # "GPT-4 is an LLM, and so also ..."
     for target in targets(bank):
         inside = [i for i in bank.items if target.fits(bank, i.category)]
         outside = [i.name for i in bank.items if not target.fits(bank, i.category)]
@@ -35,9 +36,8 @@ def _drafts(bank: FactBank) -> tuple[Draft, ...]:
             text = prompt(bank, KIND, category=target.singular)
 
             def explain(chosen: list[str], item_name: str = item.name, phrase: str = target.singular) -> str:
-                named = {i.name: i for i in bank.items}
-                wrong = "; ".join(membership_line(bank, named[o]).rstrip(".") for o in chosen)
-                return f"{membership_line(bank, named[item_name])} The others are not {phrase}: {wrong}."
+                wrong = "; ".join(lines[o].rstrip(".") for o in chosen)
+                return f"{lines[item_name]} The others are not {phrase}: {wrong}."
 
             drafts.append(Draft(
                 prompt=text, key=item.name, candidates=outside, explain=explain,

@@ -190,6 +190,12 @@ class Draft:
             pool = [c for c in pool if abs(len(c) - len(self.key)) <= slack]
         return tuple(pool)
 
+    @cached_property
+    def shorter_and_longer(self) -> tuple[int, int]:
+        """How many usable distractors are shorter, and how many longer, than the key."""
+        return (sum(1 for c in self.usable if len(c) < len(self.key)),
+                sum(1 for c in self.usable if len(c) > len(self.key)))
+
 
 @dataclass
 class Balancer:
@@ -223,15 +229,15 @@ class Balancer:
             plan = [(shorter, want_shorter), (longer, n - 1 - want_shorter)]
             if rank == ALL_EQUAL:
                 plan = [([c for c in pool if len(c) == len(draft.key)], n - 1)]
-        for side, quota in plan:
+        for side, quota in plan:  # the sides hold no option twice, and no option of another side
+            taken = 0
             for option in side:
-                if len(chosen) == n - 1 or sum(1 for c in chosen if c in side) >= quota:
+                if len(chosen) == n - 1 or taken >= quota:
                     break
-                if option in chosen:
-                    continue
                 if draft.compatible and not all(draft.compatible(option, c) for c in [draft.key, *chosen]):
                     continue
                 chosen.append(option)
+                taken += 1
         if len(chosen) + 1 < MIN_OPTIONS or (rank is not None and len(chosen) < n - 1):
             return None  # too few distractors, or the key would stand out by its length
         self.offered.update([draft.key, *chosen])
@@ -262,8 +268,7 @@ def length_ranks(drafts: Sequence[Draft], rng: random.Random, n: int) -> dict[in
             continue
         m = size[i] = options_for(d, n)
         pool = d.usable
-        short = sum(1 for c in pool if len(c) < len(d.key))
-        long = sum(1 for c in pool if len(c) > len(d.key))  # equal lengths are left out: a tie is a cue too
+        short, long = d.shorter_and_longer  # equal lengths are left out: a tie is a cue too
         feasible[i] = [r for r in range(m) if r <= short and m - 1 - r <= long]
         if len(pool) - short - long >= m - 1:
             feasible[i].append(ALL_EQUAL)  # every option of the same length: no length cue at all
