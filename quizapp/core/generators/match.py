@@ -10,7 +10,6 @@ holds one unused choice more when there is one, so the last row is not given awa
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..bank import FactBank
@@ -70,12 +69,27 @@ def _by_right(bank: FactBank) -> dict[str, dict[str, list[Row]]]:
     return tables
 
 
-def _build(rng: random.Random, by_right: dict[str, list[Row]], related: Callable[[str, str], bool]) -> list[Row] | None:
+@per_bank
+def _echoed(bank: FactBank) -> dict[str, dict[str, frozenset[str]]]:
+    """Per relation, the right-hand choices each row's left-hand side echoes ("creating" / "Content Creation")."""
+    return {key: {r.left: frozenset(right for right in by_right if echoes(r.left, right))
+                  for rows in by_right.values() for r in rows}
+            for key, by_right in _by_right(bank).items()}
+
+
+@per_bank
+def _related(bank: FactBank) -> dict[str, frozenset[str]]:
+    """Each organization's name, with the names of the organizations it is (part of) or that are part of it."""
+    orgs = {o.name: o.id for o in bank.organizations}
+    return {a: frozenset(b for b in orgs if bank.org_related(orgs[a], orgs[b])) for a in orgs}
+
+
+def _build(rng: random.Random, by_right: dict[str, list[Row]], related: dict[str, frozenset[str]]) -> list[Row] | None:
     rights = list(by_right)
     rng.shuffle(rights)
     labels: list[str] = []
     for right in rights:
-        if all(not related(right, other) for other in labels):
+        if related.get(right, frozenset()).isdisjoint(labels):  # no choice related to another (DeepMind, Google)
             labels.append(right)
     if len(labels) < MIN_CHOICES:
         return None
@@ -100,15 +114,12 @@ def _build(rng: random.Random, by_right: dict[str, list[Row]], related: Callable
 
 
 def match(bank: FactBank, rng: random.Random) -> list[Question]:
-    orgs = {o.name: o.id for o in bank.organizations}
-
-    def related(a: str, b: str) -> bool:
-        return a in orgs and b in orgs and bank.org_related(orgs[a], orgs[b])
-
+    related = _related(bank)
     out: list[Question] = []
     for key, by_right in _by_right(bank).items():
         text = prompt(bank, key)
         asked = sum(1 for q in out if q.prompt == text)  # (two relations may share a bank's own prompt text)
+        echoed = _echoed(bank)[key]
         seen: set[frozenset[str]] = set()
         for _ in range(PER_RELATION * 4):
             if asked >= PER_RELATION:
@@ -117,7 +128,8 @@ def match(bank: FactBank, rng: random.Random) -> list[Question]:
             if built is None:
                 break
             real = [r for r in built if r.left]
-            if any(echoes(r.left, other.right) for r in real for other in built):
+            choices = {r.right for r in built}
+            if any(not echoed[r.left].isdisjoint(choices) for r in real):
                 continue  # a row that echoes any choice ("creating" / "Content Creation") is a cue
             signature = frozenset(r.left for r in real)
             if signature in seen:

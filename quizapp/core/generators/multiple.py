@@ -81,8 +81,7 @@ def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
 def multiple(bank: FactBank, rng: random.Random) -> list[Question]:
     out: list[Question] = []
     for text, inside, outside, category in _asks(bank):
-        if _possible(text, inside, outside):
-            out += _questions(rng, text, inside, outside, category, PER_TARGET)
+        out += _questions(rng, text, inside, outside, category, PER_TARGET)
     return out
 
 
@@ -100,7 +99,8 @@ def _possible(text: str, inside: Sequence[Entry], outside: Sequence[Entry]) -> b
 
 @per_bank
 def _asks(bank: FactBank) -> tuple[tuple[str, tuple[Entry, ...], tuple[Entry, ...], str], ...]:
-    """Each question to ask: its prompt, the right and the wrong entries, the category it is about."""
+    """Each question to ask (that any draw could fill): its prompt, the right and the wrong entries, the category it
+    is about."""
     asks = []
     entries = {i.name: Entry(i.name, item_fact(i.name, "category"), bank.cite(i.source), membership_line(bank, i))
                for i in bank.items}
@@ -121,7 +121,7 @@ def _asks(bank: FactBank) -> tuple[tuple[str, tuple[Entry, ...], tuple[Entry, ..
             inside = tuple(apps[a.name] for a in bank.applications if a.category == cid)
             outside = tuple(apps[a.name] for a in bank.applications if a.category != cid)
             asks.append((prompt(bank, "multiple_applications", label=lower_first(label)), inside, outside, cid))
-    return tuple(asks)
+    return tuple(ask for ask in asks if _possible(*ask[:3]))
 
 
 def _length_gives_away(names: Sequence[str], keys: set[str]) -> bool:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from ..bank import FactBank, Item
 from ..questions import Question
 from .common import OPTIONS, Positions, distinct_families, drawn, family, item_fact, join, prompt
 from .modality import single_modality
+from .per_bank import per_bank
 
 KIND = "oddoneout"
 
@@ -30,18 +32,60 @@ def _groups(items: list[Item], key: Callable[[Item], str | None]) -> dict[str, l
     return {k: g for k, g in groups.items() if len({i.name for i in g}) >= 3}
 
 
-def _ask(bank: FactBank, rng: random.Random, template: str, attribute: str, groups: dict[str, list[Item]],
-         say: Callable[[list[str], str], str], related: Callable[[str, str], bool]) -> list[Question]:
+@dataclass(frozen=True)
+class _Split:
+    """The items of a group that may stand beside an odd one: shorter and longer than it, none of its family."""
+
+    shorter: tuple[Item, ...]
+    longer: tuple[Item, ...]
+    shorter_families: int
+    longer_families: int
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Three of group ``a``, the odd one of group ``b`` (each item of b with its split of a)."""
+
+    a: str
+    b: str
+    odd_ones: tuple[Item, ...]
+    splits: dict[str, _Split]
+
+
+def _split(group: list[Item], odd: Item) -> _Split:
+    odd_family = family(odd.name)
+    pool = [i for i in group if len(i.name) != len(odd.name) and family(i.name) != odd_family]
+    shorter = tuple(i for i in pool if len(i.name) < len(odd.name))
+    longer = tuple(i for i in pool if len(i.name) > len(odd.name))
+    return _Split(shorter, longer, _families(shorter), _families(longer))
+
+
+def _pairs(groups: dict[str, list[Item]], related: Callable[[str, str], bool]) -> tuple[_Pair, ...]:
+    return tuple(_Pair(a, b, tuple(groups[b]), {odd.name: _split(groups[a], odd) for odd in groups[b]})
+                 for a, b in itertools.permutations(sorted(groups), 2) if not related(a, b))
+
+
+@per_bank
+def _by_organization(bank: FactBank) -> tuple[_Pair, ...]:
+    return _pairs(_groups(list(bank.items), lambda i: i.organization), bank.org_related)
+
+
+@per_bank
+def _by_modality(bank: FactBank) -> tuple[_Pair, ...]:
+    return _pairs(_groups(single_modality(bank), lambda i: i.modality[0]), lambda a, b: False)
+
+
+def _ask(bank: FactBank, rng: random.Random, template: str, attribute: str, pairs: tuple[_Pair, ...],
+         say: Callable[[list[str], str], str]) -> list[Question]:
     out: list[Question] = []
     positions = Positions(rng)
     ranks = Counter[int]()  # how many of the three are shorter than the odd one, so far
-    for a, b in itertools.permutations(sorted(groups), 2):
-        if related(a, b):
-            continue
-        odd_ones = list(groups[b])
+    for pair in pairs:
+        a, b = pair.a, pair.b
+        odd_ones = list(pair.odd_ones)
         rng.shuffle(odd_ones)
         for odd in odd_ones:  # every item of B is the odd one once: no item is keyed more than another
-            three = _three(rng, groups[a], odd, ranks)
+            three = _three(rng, pair.splits[odd.name], ranks)
             if three is None:
                 continue
             ranks[sum(1 for t in three if len(t.name) < len(odd.name))] += 1
@@ -58,28 +102,24 @@ def _ask(bank: FactBank, rng: random.Random, template: str, attribute: str, grou
     return out
 
 
-def _three(rng: random.Random, group: list[Item], odd: Item, ranks: Counter[int]) -> list[Item] | None:
+def _three(rng: random.Random, split: _Split, ranks: Counter[int]) -> list[Item] | None:
     """Three items of the group, none of the odd one's family or length, with the odd one's length
     rank (how many of them are shorter) the least used so far, so it stands out by length no more
     often than chance."""
-    odd_family = family(odd.name)
-    pool = [i for i in group if len(i.name) != len(odd.name) and family(i.name) != odd_family]
-    shorter = [i for i in pool if len(i.name) < len(odd.name)]
-    longer = [i for i in pool if len(i.name) > len(odd.name)]
     floor = min(ranks[r] for r in range(OPTIONS))
     for rank in sorted(range(OPTIONS), key=lambda r: (ranks[r], rng.random())):
         if ranks[rank] > floor + 1:
             return None  # only a rank that is used too often already would fit: skip this one
-        if _families(shorter) < rank or _families(longer) < 3 - rank:
+        if split.shorter_families < rank or split.longer_families < 3 - rank:
             continue  # too few families shorter (or longer) than the odd one: no draw could give this rank
         for _ in range(6):
-            three = _distinct(drawn(rng, shorter), rank) + _distinct(drawn(rng, longer), 3 - rank)
+            three = _distinct(drawn(rng, split.shorter), rank) + _distinct(drawn(rng, split.longer), 3 - rank)
             if len(three) == 3 and distinct_families([t.name for t in three]):
                 return three
     return None
 
 
-def _families(items: list[Item]) -> int:
+def _families(items: Iterable[Item]) -> int:
     return len({family(i.name) for i in items})
 
 
@@ -99,12 +139,10 @@ def _distinct(items: Iterator[Item], count: int) -> list[Item]:
 
 
 def oddoneout(bank: FactBank, rng: random.Random) -> list[Question]:
-    by_org = _groups(list(bank.items), lambda i: i.organization)
-    out = _ask(bank, rng, "oddoneout_organization", "organization", by_org,
+    out = _ask(bank, rng, "oddoneout_organization", "organization", _by_organization(bank),
                lambda names, o: f"{join(names)} {'come' if len(names) > 1 else 'comes'} from "
-                                f"{bank.organization(o).name}", bank.org_related)
-    by_mod = _groups(single_modality(bank), lambda i: i.modality[0])
-    out += _ask(bank, rng, "oddoneout_modality", "modality", by_mod,
+                                f"{bank.organization(o).name}")
+    out += _ask(bank, rng, "oddoneout_modality", "modality", _by_modality(bank),
                 lambda names, m: f"{join(names)} {'produce' if len(names) > 1 else 'produces'} "
-                                 f"{bank.modality(m).name.lower()}", lambda a, b: False)
+                                 f"{bank.modality(m).name.lower()}")
     return out
