@@ -106,13 +106,15 @@ def _deadline_ms(attempt: QuizAttempt) -> int | None:
 
 
 def countdown(attempt: QuizAttempt) -> dict[str, object]:
-    """What templates/quiz/_timer.html needs: the seconds left (None without a limit) and both clocks."""
+    """What templates/quiz/_timer.html needs: the seconds left (None without a limit) and both clocks. Its form
+    and the other one-button forms (flag, submit) write their CSRF token with ``csrf_token()``: a FlaskForm built
+    for that cost a question page 100 (built, not shown) to 500 Python calls."""
     now = utcnow()
     seconds_left = None
     if attempt.deadline is not None:
         seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
     return {"seconds_left": seconds_left, "deadline_ms": _deadline_ms(attempt),
-            "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000), "submit_form": FlaskForm()}
+            "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000)}
 
 
 def position_prefix(attempt: QuizAttempt) -> str:

@@ -342,3 +342,34 @@ def test_the_strip_entries_state_each_question_three_ways_and_escape_nothing_els
         'aria-label="Question 4: unanswered">4</a></li>']
     with pytest.raises(ValueError):  # a position that is not an int is never written unescaped
         strip_items([StripEntry("<b>", False, False)], "/quiz/7/q", current=1)  # type: ignore[arg-type]
+
+
+def form_token(html: str, action: str) -> str:
+    """The CSRF token inside the form posting to ``action``."""
+    form = re.search(rf'<form [^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None, action
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.group(1)).group(1)
+
+
+def test_the_flag_timer_and_summary_forms_carry_a_token_that_is_accepted(csrf_app: Flask):
+    """The one-button forms write their CSRF token with csrf_token() (no FlaskForm built for them): with CSRF on,
+    the flag form's token flags, the timer's and Review and submit's submit; without one nothing happens."""
+    client = csrf_app.test_client()
+    page = client.get("/quiz/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    started = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
+                                          "length": 5, "feedback": "end"})
+    attempt_id = int(started.location.rsplit("/", 1)[1])
+    with csrf_app.app_context():
+        db.session.get(QuizAttempt, attempt_id).deadline = utcnow() + timedelta(minutes=5)
+        db.session.commit()
+    page = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    flag, submit = f"/quiz/{attempt_id}/flag/1", f"/quiz/{attempt_id}/submit"
+    assert client.post(flag, data={"flagged": "1"}).status_code == 400
+    assert client.post(flag, data={"csrf_token": form_token(page, flag), "flagged": "1"}).status_code == 302
+    assert 'data-nav-state="unanswered flagged"' in client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    summary = client.get(f"/quiz/{attempt_id}/summary").get_data(as_text=True)
+    assert summary.count(f'action="{submit}"') == 2  # the timer's form and Submit all and finish
+    assert client.post(submit).status_code == 400 and stored(csrf_app, attempt_id).finished_at is None
+    assert client.post(submit, data={"csrf_token": form_token(page, submit)}).status_code == 302
+    assert stored(csrf_app, attempt_id).finished_at is not None
