@@ -25,6 +25,7 @@ from .responses import answer_form, response_from
 from .service import (
     QuizConflict,
     UnknownQuestion,
+    answer_question,
     answers_at_the_end,
     answers_revealed,
     close_if_expired,
@@ -32,7 +33,6 @@ from .service import (
     missed_questions,
     question_strip,
     question_to_answer,
-    record_answer,
     start_attempt,
 )
 from .strip import strip_items
@@ -197,7 +197,7 @@ def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
         return render_question(attempt, target, form), 400
     immediate = not answers_at_the_end(attempt)  # read now: the answer's commit expires the attempt
     try:
-        record_answer(attempt, position, response_from(form, target.data))
+        answer_question(attempt, target, response_from(form, target.data))
     except InvalidResponse as exc:
         abort(400, description=str(exc))
     except QuizConflict as exc:

@@ -306,7 +306,13 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
     An immediate-feedback quiz is finished by its last answer. An answers-at-the-end quiz is not: it waits on
     its summary page for the learner's submission (finish_attempt), or for its time limit.
     """
-    target = question_to_answer(attempt, position)
+    return answer_question(attempt, question_to_answer(attempt, position), response)
+
+
+def answer_question(attempt: QuizAttempt, target: AttemptQuestion, response: Any) -> Answer:
+    """record_answer for a question just returned by question_to_answer (the answer view reads it to build its
+    form: reading it again cost a statement). Raises QuizConflict or InvalidResponse and changes nothing."""
+    position = target.position
     score = grade_stored(target.data, response)
     answer = Answer(attempt_question_id=target.id, response=response, score=score)
     db.session.add(answer)

@@ -64,8 +64,9 @@ def test_recorded_answers_of_every_kind_are_shown_again_and_can_change(app: Flas
     assert scores(app, attempt_id)[1] == 1.0
 
 
-def statements_of(app: Flask, client: FlaskClient, url: str) -> tuple[str, list[str]]:
-    """The page at ``url`` and the SQL statements its request ran."""
+def statements_of(app: Flask, client: FlaskClient, url: str, data: dict | None = None,
+                  status: int = 200) -> tuple[str, list[str]]:
+    """The page at ``url`` (posted ``data`` if given) and the SQL statements its request ran."""
     with app.app_context():
         engine = db.engine
     ran: list[str] = []
@@ -75,10 +76,10 @@ def statements_of(app: Flask, client: FlaskClient, url: str) -> tuple[str, list[
 
     event.listen(engine, "before_cursor_execute", log)
     try:
-        reply = client.get(url)
+        reply = client.get(url) if data is None else client.post(url, data=data)
     finally:
         event.remove(engine, "before_cursor_execute", log)
-    assert reply.status_code == 200, (url, reply.status_code)
+    assert reply.status_code == status, (url, reply.status_code)
     return reply.get_data(as_text=True), ran
 
 
@@ -99,3 +100,12 @@ def test_question_pages_show_the_quiz_title_read_with_the_attempt(app: Flask, cl
             assert f"{title} · " in page or f"{title}:" in page, url
             reads = [s for s in ran if re.search(r"\b(banks|assignments)\b", s)]
             assert len(reads) == 1 and "FROM quiz_attempts" in reads[0], (url, reads)
+
+
+def test_an_answer_reads_its_question_once(app: Flask, client: FlaskClient):
+    """The answer view reads the question to build its form and stores the answer without reading it again."""
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback="end")
+    _, ran = statements_of(app, client, f"/quiz/{attempt_id}/answer/1", {"choice": "0"}, status=302)
+    assert [s.split(" ", 1)[0] for s in ran if "attempt_questions" in s or "answers" in s] == ["SELECT", "INSERT"]
+    _, ran = statements_of(app, client, f"/quiz/{attempt_id}/answer/1", {"choice": "0"}, status=409)
+    assert "already answered" in _ and len([s for s in ran if s.startswith("INSERT")]) == 0
