@@ -7,9 +7,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import lti
@@ -300,46 +300,52 @@ def _lock_unfinished(attempt: QuizAttempt) -> None:
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
 
 
-def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> Answer:
+# An answer's two writes, built once (see the question pages' statements above) and run without the ORM's unit of
+# work (a flush and the update's session synchronisation were a tenth of an answer's Python calls): nothing reads
+# them back before the commit, which expires the session.
+_ANSWERS, _ATTEMPTS = cast(Table, Answer.__table__), cast(Table, QuizAttempt.__table__)
+_ADD_ANSWER = insert(_ANSWERS).values(attempt_question_id=bindparam("question"), response=bindparam("response"),
+                                      score=bindparam("score"), answered_at=bindparam("answered_at"))
+# The score is added in SQL so two concurrent answers cannot overwrite each other's total; only while the attempt
+# is unfinished, so an answer racing a submission (or the time limit) is refused rather than counted after it.
+_ADD_SCORE = update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt"), _ATTEMPTS.c.finished_at.is_(None)) \
+    .values(score=_ATTEMPTS.c.score + bindparam("score"))
+# Immediate feedback: how many of the attempt's questions are answered (the last answer finishes the quiz).
+_ANSWERED = select(func.count(Answer.id)).join(AttemptQuestion) \
+    .where(AttemptQuestion.attempt_id == bindparam("attempt"))
+
+
+def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]) -> None:
     """Grade and store one answer. Raises QuizConflict, UnknownQuestion or InvalidResponse and changes nothing.
 
     An immediate-feedback quiz is finished by its last answer. An answers-at-the-end quiz is not: it waits on
     its summary page for the learner's submission (finish_attempt), or for its time limit.
     """
-    return answer_question(attempt, question_to_answer(attempt, position), response)
+    answer_question(attempt, question_to_answer(attempt, position), response)
 
 
-def answer_question(attempt: QuizAttempt, target: AttemptQuestion, response: Any) -> Answer:
+def answer_question(attempt: QuizAttempt, target: AttemptQuestion, response: Any) -> None:
     """record_answer for a question just returned by question_to_answer (the answer view reads it to build its
     form: reading it again cost a statement). Raises QuizConflict or InvalidResponse and changes nothing."""
     position = target.position
     score = grade_stored(target.data, response)
-    answer = Answer(attempt_question_id=target.id, response=response, score=score)
-    db.session.add(answer)
     try:
-        db.session.flush()
+        db.session.execute(_ADD_ANSWER, {"question": target.id, "response": response, "score": score,
+                                         "answered_at": utcnow()})
     except IntegrityError as exc:  # a concurrent duplicate submit lost the race
         db.session.rollback()
         raise QuizConflict(f"Question {position} has already been answered.") from exc
-    # Add the score in SQL so two concurrent answers cannot overwrite each other's total; only while the attempt
-    # is unfinished, so an answer racing a submission (or the time limit) is refused rather than counted after it.
-    added = db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
-                                                         QuizAttempt.finished_at.is_(None))
-                               .values(score=QuizAttempt.score + score))
+    added = db.session.execute(_ADD_SCORE, {"attempt": attempt.id, "score": score})
     if not added.rowcount:  # type: ignore[attr-defined]
         db.session.rollback()
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
     if not answers_at_the_end(attempt):
-        answered = db.session.execute(
-            select(db.func.count(Answer.id)).join(AttemptQuestion)
-            .where(AttemptQuestion.attempt_id == attempt.id)).scalar_one()
-        if answered == attempt.question_count:
+        if db.session.execute(_ANSWERED, {"attempt": attempt.id}).scalar_one() == attempt.question_count:
             db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id,
                                                          QuizAttempt.finished_at.is_(None))
                                .values(finished_at=utcnow()))
             lti.enqueue_finished_attempt(attempt.id)  # the LMS score goes to the outbox in this same transaction
     db.session.commit()  # expires the attempt: it is read again only if the caller looks at it
-    return answer
 
 
 def claim_guest_attempts(guest_token: str, user_id: int) -> int:
