@@ -32,31 +32,45 @@ class Entry:
     line: str  # why it is or is not in the target
 
 
-def _questions(rng: random.Random, text: str, inside: Sequence[Entry], outside: Sequence[Entry],
-               category: str, count: int) -> list[Question]:
+@dataclass(frozen=True)
+class _Ask:
+    """A prompt to ask, with its right and wrong entries, and the names among them that echo the prompt."""
+
+    text: str
+    inside: tuple[Entry, ...]
+    outside: tuple[Entry, ...]
+    category: str
+    echoing: frozenset[str]
+
+
+def _questions(rng: random.Random, ask: _Ask, count: int) -> list[Question]:
     out: list[Question] = []
+    text, inside, outside, echoing = ask.text, ask.inside, ask.outside, ask.echoing
     if len(inside) < 1 or len(outside) < OPTIONS - MAX_RIGHT:
         return out
     for _ in range(count * 4):
         if len(out) >= count:
             break
         right = rng.randint(1, min(MAX_RIGHT, len(inside), OPTIONS - 2))
+        # A draw with an option that echoes the prompt is dropped as soon as that option is drawn.
         keys = _sample_distinct(rng, inside, right, [])
+        if keys is None or any(k.name in echoing for k in keys):
+            continue
         wrong = _sample_distinct(rng, outside, OPTIONS - right, keys)
-        if keys is None or wrong is None:
+        if wrong is None or any(w.name in echoing for w in wrong):
             continue
         at = set(rng.sample(range(OPTIONS), right))
         rest = iter(wrong)
         given = iter(keys)
         options = [next(given) if i in at else next(rest) for i in range(OPTIONS)]
         names = tuple(o.name for o in options)
-        if any(echoes(text, n) for n in names) or _length_gives_away(names, {k.name for k in keys}):
+        if _length_gives_away(names, {k.name for k in keys}):
             continue
         answers = tuple(sorted(names.index(k.name) for k in keys))
         explanation = (f"Right: {' '.join(k.line for k in keys)} "
                        f"Not right: {' '.join(w.line for w in wrong)}")
         out.append(Question(kind=KIND, prompt=text, options=names, answers=answers, explanation=explanation,
-                            source=sources(o.source for o in options), categories=(category,),
+                            source=sources(o.source for o in options), categories=(ask.category,),
                             facts=tuple(o.fact for o in options)))
     return out
 
@@ -80,8 +94,8 @@ def _sample_distinct(rng: random.Random, entries: Sequence[Entry], count: int,
 
 def multiple(bank: FactBank, rng: random.Random) -> list[Question]:
     out: list[Question] = []
-    for text, inside, outside, category in _asks(bank):
-        out += _questions(rng, text, inside, outside, category, PER_TARGET)
+    for ask in _asks(bank):
+        out += _questions(rng, ask, PER_TARGET)
     return out
 
 
@@ -98,7 +112,7 @@ def _possible(text: str, inside: Sequence[Entry], outside: Sequence[Entry]) -> b
 
 
 @per_bank
-def _asks(bank: FactBank) -> tuple[tuple[str, tuple[Entry, ...], tuple[Entry, ...], str], ...]:
+def _asks(bank: FactBank) -> tuple[_Ask, ...]:
     """Each question to ask (that any draw could fill): its prompt, the right and the wrong entries, the category it
     is about."""
     asks = []
@@ -121,7 +135,9 @@ def _asks(bank: FactBank) -> tuple[tuple[str, tuple[Entry, ...], tuple[Entry, ..
             inside = tuple(apps[a.name] for a in bank.applications if a.category == cid)
             outside = tuple(apps[a.name] for a in bank.applications if a.category != cid)
             asks.append((prompt(bank, "multiple_applications", label=lower_first(label)), inside, outside, cid))
-    return tuple(ask for ask in asks if _possible(*ask[:3]))
+    return tuple(_Ask(text, inside, outside, category,
+                      frozenset(e.name for e in (*inside, *outside) if echoes(text, e.name)))
+                 for text, inside, outside, category in asks if _possible(text, inside, outside))
 
 
 def _length_gives_away(names: Sequence[str], keys: set[str]) -> bool:
