@@ -139,7 +139,7 @@ def child_import(op: str, path: Path, mode: str, workdir: Path) -> dict[str, Any
 
         def run() -> dict[str, Any]:
             result = store_bank(text, path.name)
-            return {"status": result.status, "questions": result.check.question_count, "errors": []}
+            return {"status": result.status, "summary": result.summary, "errors": []}
 
     before = _maxrss_mb()
     if mode == "memory":

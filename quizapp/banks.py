@@ -10,11 +10,11 @@ from functools import cache
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, insert, select
 
 from .bank_questions import imported_questions, write_questions
 from .core.bank import FactBank
-from .core.bank_check import BankCheck, check_bank_text, fit_filename
+from .core.bank_check import check_bank_text, fit_filename
 from .core.bank_loader import BankError, load_bank_text
 from .extensions import db
 from .models import Bank, BankVersion, utcnow
@@ -26,17 +26,17 @@ __all__ = ["LoadResult", "bank_by_slug", "bundled_bank_files", "enabled_banks", 
 
 @dataclass(frozen=True)
 class LoadResult:
-    check: BankCheck
+    """What loading a bank did. It keeps the check's verdict, not its parsed questions: an imported bank's
+    questions are rows by then (``imported_questions(row)`` reads them back), and 50,000 of them take tens of MB."""
+
     status: str  # "created", "updated" or "unchanged"
     row: Bank
-
-    @property
-    def bank(self) -> FactBank | None:
-        return self.check.factbank
+    summary: str  # the check's summary, e.g. "24 questions in 3 categories, 2 warnings"
+    warnings: list[str]
+    bank: FactBank | None  # the parsed fact bank (None for an imported format)
 
     def describe(self) -> str:
-        what = str(self.check.factbank) if self.check.factbank else \
-            f"{self.check.format} bank {self.row.slug!r}: {self.check.summary()}"
+        what = str(self.bank) if self.bank else f"{self.row.format} bank {self.row.slug!r}: {self.summary}"
         return f"{self.status.capitalize()}: {what}"
 
 
@@ -78,42 +78,50 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
     (``progress(written, total)`` after each batch). Raises ``BankError`` listing every problem, and
     writes nothing, when the file has errors or the slug belongs to another instructor's bank; any
     other failure part-way also leaves nothing written.
+
+    Memory (a 50,000-question file is 25 MB of UTF-8, 47 MB as a str once it holds one non-ASCII
+    character): the text is hashed before it is parsed, so its UTF-8 bytes never live beside the parsed
+    questions, and an earlier version's text is copied into ``bank_versions`` by the database, never read
+    back into Python (that cost a new version of such a bank 90 MB more than its first load).
     """
+    digest = hashlib.sha256(text.encode()).hexdigest()  # first: its 25 MB of bytes are gone before the parse
     check = check_bank_text(text, filename, fmt, slug, title)
     if not check.ok:
         raise BankError(check.errors)
-    digest = hashlib.sha256(text.encode()).hexdigest()
     row = db.session.execute(select(Bank).filter_by(slug=check.slug)).scalar_one_or_none()
     problem = slug_problem(row, owner_id)
     if problem:
         raise BankError([f"{filename}: {problem}"])
+    summary, warnings, factbank = check.summary(), check.warnings, check.factbank
     if row is not None and row.content_hash == digest and row.deleted_at is None:
-        return LoadResult(check, "unchanged", row)
+        return LoadResult("unchanged", row, summary, warnings, factbank)
     status = "updated" if row is not None else "created"
-    if row is None:
-        row = Bank(slug=check.slug, owner_id=owner_id, version=1)
-        db.session.add(row)
-    else:
-        db.session.add(BankVersion(bank_id=row.id, version=row.version, source_text=row.source_text,
-                                   content_hash=row.content_hash, loaded_at=row.loaded_at))
-        row.version += 1
-        row.deleted_at = None
-    description = check.factbank.description if check.factbank else f"{check.summary()} ({filename})"
-    row.title, row.description, row.format, row.filename = check.title, description, check.format, \
-        fit_filename(filename)
-    row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
-    from .question_files import store_question_files  # embedded images, in the same transaction
+    from .question_files import store_question_files  # late: that module's routes import this one's importers
 
     try:
-        store_question_files(row)
-        if check.factbank is None:
+        if row is None:
+            row = Bank(slug=check.slug, owner_id=owner_id, version=1)
+            db.session.add(row)
+        else:
+            db.session.execute(insert(BankVersion).from_select(
+                ["bank_id", "version", "source_text", "content_hash", "loaded_at"],
+                select(Bank.id, Bank.version, Bank.source_text, Bank.content_hash, Bank.loaded_at)
+                .where(Bank.id == row.id)))
+            row.version += 1
+            row.deleted_at = None
+        description = factbank.description if factbank else f"{summary} ({filename})"
+        row.title, row.description, row.format, row.filename = check.title, description, check.format, \
+            fit_filename(filename)
+        row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
+        store_question_files(row)  # embedded images, in the same transaction
+        if factbank is None:
             db.session.flush()  # a new bank needs its id
             write_questions(row.id, row.version, check.questions, progress)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    return LoadResult(check, status, row)
+    return LoadResult(status, row, summary, warnings, factbank)
 
 
 def store_bank_file(path: str | Path, fmt: str | None = None, slug: str | None = None,

@@ -76,7 +76,7 @@ def _load(path: Path, fmt: str | None = None, slug: str | None = None, title: st
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         raise SystemExit(1) from exc
-    for warning in result.check.warnings:
+    for warning in result.warnings:
         click.echo(f"  warning: {warning}", err=True)
     click.echo(result.describe())
 

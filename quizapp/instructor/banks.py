@@ -161,7 +161,7 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
     result.row.visibility = pending.visibility
     db.session.delete(pending)
     db.session.commit()
-    flash(f"{result.status.capitalize()} {result.row.title}: {result.check.summary()}.", "success")
+    flash(f"{result.status.capitalize()} {result.row.title}: {result.summary}.", "success")
     return redirect(url_for("instructor.bank", slug=result.row.slug))
 
 
