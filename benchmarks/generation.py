@@ -5,6 +5,8 @@
   resists a noisy neighbour; the overall rate is printed too).
 * quiz build: ``generate_quiz(bank, count=50, seed)`` (what starting a 50-question quiz runs, before
   storing it), timed ``--runs`` times with different seeds; median, min and max printed.
+* first quiz: a 10-question quiz on a freshly parsed bank object, which builds the tables the generators
+  keep per bank (quizapp/core/generators/per_bank.py), beside the next one on the same bank; medians of 7.
 
 Pure core, no database or Flask.  No timed assertions.
 
@@ -69,6 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     size = "/".join(str(s) for s in sorted(sizes))
     print(f"{args.count}-question quiz: median {statistics.median(times):.2f} ms "
           f"(min {min(times):.2f}, max {max(times):.2f}, {args.runs} runs; quizzes had {size} questions)")
+
+    first, next_ = [], []
+    for seed in range(7):
+        fresh = load_bank_file(args.bank)
+        t0 = time.perf_counter()
+        generate_quiz(fresh, count=10, seed=seed)
+        first.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        generate_quiz(fresh, count=10, seed=seed + 1)
+        next_.append((time.perf_counter() - t0) * 1000)
+    print(f"10-question quiz on a freshly parsed bank: first {statistics.median(first):.2f} ms (builds the per-bank "
+          f"tables), next {statistics.median(next_):.2f} ms")
     print(f"total time: {time.perf_counter() - started:.1f} s")
     return 0
 
