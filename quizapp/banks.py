@@ -113,7 +113,7 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
         row.title, row.description, row.format, row.filename = check.title, description, check.format, \
             fit_filename(filename)
         row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
-        store_question_files(row)  # embedded images, in the same transaction
+        store_question_files(row, check)  # embedded images, in the same transaction
         if factbank is None:
             db.session.flush()  # a new bank needs its id
             write_questions(row.id, row.version, check.questions, progress)

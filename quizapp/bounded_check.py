@@ -51,7 +51,7 @@ def check_within(seconds: float, text: str, filename: str, fmt: str | None = Non
     """``check_bank_text(text, filename, fmt, slug, title)`` in a child process, or
     :class:`TooComplexToCheck` when it has not answered after ``seconds`` (wall clock).
 
-    ``with_questions=False``: the check comes back without its questions (an empty list), for a caller that
+    ``with_questions=False``: the check comes back without its questions and images (empty), for a caller that
     needs only the verdict, warnings and names; sending 50,000 questions back costs the parent seconds.
     """
     payload = pickle.dumps((seconds, with_questions, (text, filename, fmt, slug, title)))
@@ -80,7 +80,7 @@ def _child() -> None:
     result: tuple[str, Any]
     try:
         check = check_bank_text(*args)
-        result = ("ok", check if with_questions else replace(check, questions=[]))
+        result = ("ok", check if with_questions else replace(check, questions=[], files={}))
     except Exception:  # a reader bug: the parent raises it, so it is logged and shown as an error page
         result = ("failed", traceback.format_exc())
     sys.stdout.buffer.write(pickle.dumps(result))

@@ -10,7 +10,6 @@ with the content type found when it was imported (only PNG, JPEG, GIF and WebP a
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -18,10 +17,10 @@ from typing import Any
 from flask import Blueprint, abort, g, url_for
 from flask_login import current_user
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, exists, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, defer, mapped_column
 from werkzeug.wrappers import Response
 
-from .core.bank_check import read_questions
+from .core.bank_check import BankCheck
 from .core.embedded_files import resolve_links
 from .core.imported import EmbeddedFile
 from .extensions import db
@@ -53,16 +52,20 @@ class QuestionFile(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def store_question_files(row: Bank) -> int:
-    """Add the images of the bank's current text that it does not hold yet (in the caller's transaction)."""
-    if row.format != "moodlexml":
+def _content_types(check: BankCheck) -> dict[str, str]:
+    return {f.sha256: f.content_type for q in check.questions for f in q.files}
+
+
+def store_question_files(row: Bank, check: BankCheck) -> int:
+    """Add the images of ``check`` (of the bank's current text) that the bank does not hold yet (in the caller's
+    transaction)."""
+    if not check.files:
         return 0
     db.session.flush()  # a new bank needs its id
-    result = read_questions(row.format, row.source_text, row.filename or row.slug)
-    types = {f.sha256: f.content_type for q in result.questions for f in q.files}
+    types = _content_types(check)
     held = set(db.session.execute(select(QuestionFile.sha256).filter_by(bank_id=row.id)).scalars())
     added = 0
-    for digest, data in result.files.items():
+    for digest, data in check.files.items():
         if digest not in held and digest in types:
             db.session.add(QuestionFile(bank_id=row.id, sha256=digest, content_type=types[digest], size=len(data),
                                         data=data))
@@ -114,42 +117,22 @@ def _image(data: bytes, content_type: str) -> Response:
     return response
 
 
-# The images of the uploads last previewed, by (upload id, created at): a preview shows every image of its
-# upload, and reading a big Moodle XML file once per image cost a parse of the whole file each. Uploads never
-# change, and the few kept bound the memory (an upload's images are capped in size).
-_PREVIEWED: OrderedDict[tuple[int, datetime], dict[str, tuple[str, bytes]]] = OrderedDict()
-PREVIEWED_KEPT = 2
-
-
-def _upload_images(upload_id: int, created_at: datetime) -> dict[str, tuple[str, bytes]]:
-    """The upload's images that its questions use: sha256 -> (content type, bytes)."""
-    key = (upload_id, created_at)
-    if key in _PREVIEWED:
-        _PREVIEWED.move_to_end(key)
-        return _PREVIEWED[key]
-    upload = db.session.get(BankUpload, upload_id)
-    result = read_questions(upload.format, upload.text, upload.filename) if upload else None
-    types = {f.sha256: f.content_type for q in (result.questions if result else ()) for f in q.files}
-    images = {digest: (types[digest], data) for digest, data in (result.files if result else {}).items()
-              if digest in types}
-    _PREVIEWED[key] = images
-    while len(_PREVIEWED) > PREVIEWED_KEPT:
-        _PREVIEWED.popitem(last=False)
-    return images
-
-
 @bp.get("/instructor/uploads/<int:upload_id>/files/<sha256>/<path:name>")
 @instructor_required
 def pending(upload_id: int, sha256: str, name: str) -> Response:
     """An image of an upload waiting for its instructor's confirmation (for the preview)."""
-    upload = db.session.execute(select(BankUpload.owner_id, BankUpload.format, BankUpload.created_at)
-                                .filter_by(id=upload_id)).one_or_none()  # not its text, which may be 32 MB
+    from .instructor.upload_preview import checked_upload
+
+    # Its text (up to 32 MB) is read only if this process has not checked the upload yet: the preview's
+    # check, kept for its pages, holds the images too.
+    upload = db.session.get(BankUpload, upload_id, options=[defer(BankUpload.text)])
     if upload is None or not current_user.is_authenticated or upload.owner_id != current_user.id:
         abort(404, description="There is no such upload waiting for you.")
-    image = _upload_images(upload_id, upload.created_at).get(sha256) if upload.format == "moodlexml" else None
-    if image is None:
+    check = checked_upload(upload) if upload.format == "moodlexml" else None
+    data = check.files.get(sha256) if check else None
+    if check is None or data is None:
         abort(404, description="There is no such image in this upload.")
-    return _image(image[1], image[0])
+    return _image(data, _content_types(check)[sha256])
 
 
 @bp.get("/question-files/<sha256>/<path:name>")

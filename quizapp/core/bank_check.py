@@ -111,6 +111,8 @@ class BankCheck:
     title: str
     factbank: FactBank | None = None
     questions: list[ImportedQuestion] = field(default_factory=list)
+    # The bytes of the embedded images the questions use (Moodle XML ``<file>``), by sha256.
+    files: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -174,8 +176,10 @@ def check_bank_text(text: str, filename: str, fmt: str | None = None, slug: str 
                              errors=exc.problems)
         return _check_lengths(BankCheck(filename, fmt, bank.slug, bank.title, factbank=bank))
     result = read_questions(fmt, text, filename, progress)
+    used = {f.sha256 for q in result.questions for f in q.files}
     check = BankCheck(filename, fmt, slug or slug_from(filename), title or PurePath(filename).stem[:MAX_TITLE],
                       questions=list(result.questions),
+                      files={digest: data for digest, data in result.files.items() if digest in used},
                       warnings=[f"{filename}: {w}" for w in result.warnings],
                       errors=[f"{filename}: {e}" for e in result.errors])
     if not result.errors and not result.questions:

@@ -1,32 +1,30 @@
 """The check of a pending upload, kept in this process while its preview is paged through.
 
 Checking a 50,000-question file takes seconds, and the preview shows it 200 questions at a time: each
-page view would check the whole file again. So the newest preview's check is kept (one per process,
-keyed by everything the check reads: an upload id is used again after an import or a discard, and the
-same text under another name is another check), and dropped when that upload is imported or discarded.
+page view would check the whole file again, and each of its embedded images would too
+(``quizapp.question_files.pending`` serves them from this check). So the newest preview's check is
+kept (one per process) and dropped when that upload is imported or discarded. It is keyed by the
+upload's id and creation time: an upload is never changed once stored, and an id used again after an
+import or a discard comes with a new creation time. The key reads neither the text nor its hash, so a
+kept check is found without loading the upload's text (up to 32 MB).
 """
 
 from __future__ import annotations
 
-import hashlib
+from datetime import datetime
 from threading import Lock
 
 from ..core.bank_check import BankCheck, check_bank_text
 from ..models import BankUpload
 
 _lock = Lock()
-_Key = tuple[int, str, str, str, str, str]
+_Key = tuple[int, datetime]
 _kept: dict[_Key, BankCheck] = {}
 
 
-def _key(pending: BankUpload) -> _Key:
-    return (pending.id, pending.filename, pending.format, pending.slug, pending.title,
-            hashlib.sha256(pending.text.encode()).hexdigest())
-
-
 def checked_upload(pending: BankUpload) -> BankCheck:
-    """``check_bank_text`` of the pending upload, as its preview shows it."""
-    key = _key(pending)
+    """``check_bank_text`` of the pending upload, as its preview shows it (with its questions' images)."""
+    key = (pending.id, pending.created_at)
     with _lock:
         kept = _kept.get(key)
     if kept is not None:

@@ -199,20 +199,22 @@ def test_the_upload_preview_shows_the_images_before_anything_is_stored(app: Flas
 
 def test_the_preview_reads_its_upload_once_for_all_its_images(app: Flask, monkeypatch: pytest.MonkeyPatch):
     """Each image of a preview is its own request: reading the (up to 32 MB) file once per image was a parse
-    of the whole file each."""
-    from quizapp import question_files
+    of the whole file each. The images come from the check the preview keeps for its pages."""
+    from quizapp.instructor import upload_preview
 
     teacher = app.test_client()
     make_instructor(app, teacher)
     response = upload(teacher, (DATA / "multichoice.xml").read_text(encoding="utf-8"), "multichoice.xml")
+    checks: list[str] = []
+    real = upload_preview.check_bank_text
+    monkeypatch.setattr(upload_preview, "check_bank_text", lambda *a: checks.append(a[2]) or real(*a))
     urls = [u for u in re.findall(r'src="([^"]+)"', teacher.get(response.location).get_data(as_text=True))
             if "/files/" in u]
-    reads: list[str] = []
-    real = question_files.read_questions
-    monkeypatch.setattr(question_files, "read_questions", lambda *a: reads.append(a[0]) or real(*a))
     assert len(urls) == 4 and all(teacher.get(u).status_code == 200 for u in urls * 2)
-    assert reads == ["moodlexml"]
+    assert checks == ["moodlexml"]  # the preview's check, and no other
     assert teacher.get(urls[0].rsplit("/", 2)[0] + "/" + "0" * 64 + "/x.jpg").status_code == 404
+    upload_preview.forget_upload(int(response.location.rsplit("/", 1)[1]))  # another process: one check
+    assert all(teacher.get(u).status_code == 200 for u in urls) and checks == ["moodlexml"] * 2
 
 
 def test_moodles_multichoice_imports_its_flags_and_warns_of_the_mp3(app: Flask):
