@@ -5,7 +5,8 @@ Writes GIFT files in a temporary directory and measures each operation in a fres
 
 * **check**: ``quizapp.core.bank_check.check_bank_text`` (what ``check-bank`` and the upload run);
 * **load**: ``quizapp.banks.store_bank`` in an app context, into a fresh migrated SQLite database
-  (what ``load-bank`` and an upload's Import run);
+  (what ``load-bank`` and an upload's Import run), or with ``--database-url`` into a PostgreSQL
+  database whose name contains "bench", dropped and created again for each load and for the quiz starts;
 * **scaling**: both at 5,000, 10,000, 25,000 and 50,000 questions of a mix of every type (names,
   feedback, ``$CATEGORY``, comments, ``[html]``/``[markdown]``), with the time ratio of the largest
   to the smallest beside their size ratio (linear: the time ratio is at most the size ratio);
@@ -21,12 +22,14 @@ Writes GIFT files in a temporary directory and measures each operation in a fres
 No timed assertions; read the ratios, which are measured in one run.
 
     python benchmarks/import_gift.py [--sizes 5000,10000,25000,50000] [--repeats 3] [--quick]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -45,6 +48,7 @@ sys.path.insert(0, str(REPO))
 TYPES = ("single", "multiple", "truefalse", "shortanswer", "matching", "numerical", "range", "missingword")
 START_BANKS = (500, 50_000)
 PASSWORD = "bench-password-1"
+DATABASE_ENV = "IMPORT_GIFT_DATABASE_URL"  # --database-url, handed to the child processes
 
 
 def gift_question(i: int, rng: random.Random) -> str:
@@ -108,15 +112,28 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def _app(database: Path, workdir: Path) -> Any:
+def _database(path: Path, fresh: bool) -> str:
+    """The database of a child: the SQLite file ``path``, or the --database-url one (dropped and created again
+    when ``fresh``)."""
+    url = os.environ.get(DATABASE_ENV)
+    if url is None:
+        return f"sqlite:///{path}"
+    if fresh:
+        from load import reset_postgres
+
+        reset_postgres(url, force=False)
+    return url
+
+
+def _app(url: str, workdir: Path, migrate: bool) -> Any:
     from flask_migrate import upgrade
 
     from quizapp import MIGRATIONS_DIR, create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "INSTANCE_PATH": str(workdir / "instance")})
     app.app_context().push()
-    if not database.exists() or database.stat().st_size == 0:
+    if migrate:
         upgrade(directory=str(MIGRATIONS_DIR))
     return app
 
@@ -135,7 +152,7 @@ def child_import(op: str, path: Path, mode: str, workdir: Path) -> dict[str, Any
     else:
         from quizapp.banks import store_bank
 
-        _app(workdir / f"load-{time.time_ns()}.sqlite", workdir)
+        _app(_database(workdir / f"load-{time.time_ns()}.sqlite", fresh=True), workdir, migrate=True)
 
         def run() -> dict[str, Any]:
             result = store_bank(text, path.name)
@@ -159,7 +176,7 @@ def child_start_setup(workdir: Path, files: list[Path]) -> dict[str, Any]:
     from quizapp.extensions import db
     from quizapp.models import User
 
-    app = _app(workdir / "start.sqlite", workdir)
+    app = _app(_database(workdir / "start.sqlite", fresh=True), workdir, migrate=True)
     for name, instructor in (("teach", True), ("learner", False)):
         user = User(username=name, display_name=name, is_instructor=instructor)
         user.set_password(PASSWORD)
@@ -181,7 +198,7 @@ def child_start_setup(workdir: Path, files: list[Path]) -> dict[str, Any]:
 def child_start(workdir: Path, codes: dict[str, str], warm: int, order: list[str]) -> dict[str, Any]:
     """Log the learner in, warm the process up on the small warm-up bank, then start each bank's assignment:
     once cold (its first start in this process), then ``warm`` more times, the banks in turn."""
-    app = _app(workdir / "start.sqlite", workdir)
+    app = _app(_database(workdir / "start.sqlite", fresh=False), workdir, migrate=False)
     client = app.test_client()
     client.post("/auth/login", data={"username": "learner", "password": PASSWORD})
 
@@ -311,11 +328,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true",
                    help="a smoke run: 1,000 → 5,000 questions, 1 run, no long questions and no tracemalloc run, "
                         "starts on 500 vs 5,000 questions")
+    p.add_argument("--database-url", help="load into this PostgreSQL database instead of SQLite files (its name must "
+                                          "contain 'bench': it is dropped and created again)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         print(json.dumps(run_child(json.loads(args.child))))
         return 0
+    if args.database_url:
+        from sqlalchemy.engine import make_url
+
+        if "bench" not in (make_url(args.database_url).database or ""):
+            raise SystemExit("refusing to use a database whose name lacks 'bench': it is dropped and created again")
+        os.environ[DATABASE_ENV] = args.database_url
+    print(f"database: {args.database_url or 'SQLite files'}; load average {os.getloadavg()[0]:.1f}")
     sizes, banks = [int(s) for s in args.sizes.split(",")], START_BANKS
     if args.quick:
         sizes, banks, args.repeats = [1000, 5000], (500, 5000), 1
@@ -328,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
             long_path = long_questions(workdir, args.long, args.repeats)
             memory(workdir, {f"{max(sizes):,} mixed": rows[max(sizes)]["path"], f"{args.long:,} long": long_path})
         quiz_start(workdir, banks, args.start_processes, args.warm_starts)
-    print(f"\ntotal time: {time.perf_counter() - started:.1f} s")
+    print(f"\ntotal time: {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}")
     return 0
 
 
