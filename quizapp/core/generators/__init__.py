@@ -7,7 +7,9 @@ question declares the facts it tests, and a quiz never asks one fact twice, acro
 
 Adding a kind means one module with a ``(bank, rng) -> list[Question]`` function and one
 ``Generator`` entry below, with the prompt templates it reads (defaults and placeholders in
-:data:`quizapp.core.bank.DEFAULT_PROMPTS` and :data:`~quizapp.core.bank.PROMPT_FIELDS`).
+:data:`quizapp.core.bank.DEFAULT_PROMPTS` and :data:`~quizapp.core.bank.PROMPT_FIELDS`). What a kind
+works out from the bank alone (its drafts, tables of candidates) it builds once per bank with
+:func:`~quizapp.core.generators.per_bank.per_bank`, so that a quiz pays only for the seeded choices.
 """
 
 from __future__ import annotations
