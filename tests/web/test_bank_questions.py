@@ -254,3 +254,14 @@ def test_a_big_load_leaves_postgresql_with_statistics_of_the_rows(app: Flask):
         rows = db.session.scalar(select(func.count()).select_from(BankQuestion))
         estimate = db.session.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'bank_questions'::regclass"))
         assert rows > 1000 and estimate == rows
+
+
+def test_on_sqlite_a_banks_text_is_the_last_column_of_its_row(app: Flask):
+    """SQLite reaches a column stored after a long value only by walking the value's overflow pages: a quiz
+    start's read of a 50,000-question bank's row walked its whole text (migration 0015)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL keeps long values out of line")
+        for table, column in (("banks", "source_text"), ("bank_uploads", "text")):
+            names = db.session.execute(text(f"SELECT name FROM pragma_table_info('{table}')")).scalars().all()
+            assert names[-1] == column and names.count(column) == 1
