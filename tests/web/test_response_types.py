@@ -158,3 +158,27 @@ def test_choice_options_are_written_as_wtforms_renders_them(app: Flask, client: 
             expected = [str(option(**{"data-key": i})) for i, option in enumerate(form.choice, 1)]
         assert re.findall(r'<input [^>]*name="choice"[^>]*>', html) == expected
     assert page.count(" checked ") == 2
+
+
+def test_the_answer_forms_token_and_button_are_written_as_wtforms_renders_them(csrf_app: Flask):
+    """templates/quiz/question.html writes the answer form's CSRF token and button itself: the same tags WTForms
+    renders (the token's value aside, which is signed per request), asking and changing an answer."""
+    client = csrf_app.test_client()
+    page = client.get("/quiz/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    started = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
+                                          "length": 5, "feedback": "end"})
+    attempt_id = int(started.location.rsplit("/", 1)[1])
+    asked = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data={"csrf_token": token, "choice": "0"}).status_code == 302
+    changing = client.get(f"/quiz/{attempt_id}/q/1").get_data(as_text=True)
+    with csrf_app.test_request_context():
+        form = answer_form({"kind": "classify", "prompt": "?", "options": ["a", "b"], "answer": 0})
+        wtforms_token = re.sub(r'value="[^"]+"', 'value=""', str(form.csrf_token))
+        buttons = [str(form.submit(**{"class": "button primary", "value": value}))
+                   for value in ("Submit answer", "Save changed answer")]
+    for html, button in ((asked, buttons[0]), (changing, buttons[1])):
+        form_html = re.search(r"<form [^>]*data-question[^>]*>(.*?)</form>", html, re.S).group(1)
+        assert re.sub(r'value="[^"]+"', 'value=""', re.search(r'<input [^>]*name="csrf_token"[^>]*>',
+                                                              form_html).group(0)) == wtforms_token
+        assert re.findall(r'<input [^>]*type="submit"[^>]*>', form_html) == [button]
