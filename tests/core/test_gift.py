@@ -695,3 +695,13 @@ def test_reading_gift_like_noise_never_raises_and_is_consistent(text):
     for q in result.questions:
         assert all(a.fraction in ALLOWED_FRACTIONS for a in q.answers)
         assert all(i.line >= 1 for i in result.errors + result.warnings)
+
+
+def test_an_empty_wrong_answer_before_a_right_one_stays_wrong():
+    """``~`` then ``=`` with nothing between: Moodle's explode gives an empty 0 % answer, then the right one
+    (found by the round-trip property test: the empty piece was read as marked by the ``=`` after it)."""
+    result = parse_gift("::Q:: Pick {\n\t~\n\t=right\n}\n")
+    assert result.errors == []
+    assert result.questions[0].answers == (A("", 0.0), A("right", 1.0))
+    assert any("an empty answer" in w.message for w in result.warnings)
+    roundtrip([q_(answers=(A("", 0.0), A("", 1.0)))])

@@ -159,7 +159,7 @@ class AnswerReader:
         answers, lines = [], []
         for s, e in pieces:
             answer_line = self.line_at(s)
-            if src.startswith("=", s):
+            if s < e and src[s] == "=":  # an empty piece (s == e) ends at the next "=": not its own mark
                 weight, s = 1.0, s + 1
                 after = self.strip(s, e)[0]
                 if _WEIGHT.match(src, after, e):  # Moodle never reads a weight after '='
