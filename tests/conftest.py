@@ -388,12 +388,21 @@ def auth(client: FlaskClient) -> AuthActions:
 ACTION_RE = re.compile(r'action="(/quiz/\d+/answer/\d+)"')
 
 
+CSRF_TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token_of(client: FlaskClient, path: str = "/quiz/") -> str:
+    """The CSRF token a page's form carries (apps with CSRF on: ``csrf_app``)."""
+    return CSRF_TOKEN_RE.search(client.get(path).get_data(as_text=True)).group(1)
+
+
 def start_quiz(client: FlaskClient, bank: str = "llm-vs-genai", kinds: list[str] | None = None,
-               length: int = 5, feedback: str = "immediate") -> int:
-    """Start a quiz through the form and return the attempt id."""
+               length: int = 5, feedback: str = "immediate", csrf_token: str | None = None) -> int:
+    """Start a quiz through the form and return the attempt id (``csrf_token``: with CSRF on)."""
     from quizapp.core.questions import KINDS
 
-    response = client.post("/quiz/", data={"bank": bank, "kinds": kinds or list(KINDS), "length": length,
+    token = {"csrf_token": csrf_token} if csrf_token else {}
+    response = client.post("/quiz/", data={**token, "bank": bank, "kinds": kinds or list(KINDS), "length": length,
                                            "feedback": feedback})
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.location.rsplit("/", 1)[1])

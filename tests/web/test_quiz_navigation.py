@@ -17,7 +17,7 @@ from quizapp.extensions import db
 from quizapp.models import Answer, AttemptQuestion, QuizAttempt, utcnow
 from quizapp.quiz.service import QuizConflict, StripEntry, change_answer, finish_attempt, record_answer
 from quizapp.quiz.strip import strip_items
-from tests.conftest import answer_current, start_quiz
+from tests.conftest import answer_current, csrf_token_of, start_quiz
 from tests.web.test_quiz import key_of, right_answer_form, stored
 
 
@@ -356,11 +356,8 @@ def test_the_flag_timer_and_summary_forms_carry_a_token_that_is_accepted(csrf_ap
     """The one-button forms write their CSRF token with csrf_token() (no FlaskForm built for them): with CSRF on,
     the flag form's token flags, the timer's and Review and submit's submit; without one nothing happens."""
     client = csrf_app.test_client()
-    page = client.get("/quiz/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    started = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
-                                          "length": 5, "feedback": "end"})
-    attempt_id = int(started.location.rsplit("/", 1)[1])
+    token = csrf_token_of(client)
+    attempt_id = start_quiz(client, kinds=["classify"], feedback="end", csrf_token=token)
     with csrf_app.app_context():
         db.session.get(QuizAttempt, attempt_id).deadline = utcnow() + timedelta(minutes=5)
         db.session.commit()

@@ -15,7 +15,7 @@ from quizapp.core.questions import Question
 from quizapp.extensions import db
 from quizapp.models import Answer, QuizAttempt
 from quizapp.quiz.responses import RESPONSE_FORMS, answer_form
-from tests.conftest import start_quiz
+from tests.conftest import csrf_token_of, start_quiz
 
 SEVERAL = Question(kind="classify", prompt="Which of these are LLMs?", options=("GPT-4", "DALL-E", "Claude", "GAN"),
                    answers=(0, 2), explanation="GPT-4 and Claude are LLMs.", source="Article").to_dict()
@@ -127,11 +127,8 @@ def test_attempts_stored_in_the_old_shape_are_still_shown(app: Flask, client: Fl
 
 def test_answer_forms_keep_csrf(csrf_app: Flask):
     client = csrf_app.test_client()
-    page = client.get("/quiz/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
-                                           "length": 5, "feedback": "end"})
-    attempt_id = int(response.location.rsplit("/", 1)[1])
+    token = csrf_token_of(client)
+    attempt_id = start_quiz(client, kinds=["classify"], feedback="end", csrf_token=token)
     with csrf_app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         attempt.questions[0].data = SEVERAL
@@ -164,11 +161,8 @@ def test_the_answer_forms_token_and_button_are_written_as_wtforms_renders_them(c
     """templates/quiz/question.html writes the answer form's CSRF token and button itself: the same tags WTForms
     renders (the token's value aside, which is signed per request), asking and changing an answer."""
     client = csrf_app.test_client()
-    page = client.get("/quiz/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    started = client.post("/quiz/", data={"csrf_token": token, "bank": "llm-vs-genai", "kinds": ["classify"],
-                                          "length": 5, "feedback": "end"})
-    attempt_id = int(started.location.rsplit("/", 1)[1])
+    token = csrf_token_of(client)
+    attempt_id = start_quiz(client, kinds=["classify"], feedback="end", csrf_token=token)
     asked = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
     assert client.post(f"/quiz/{attempt_id}/answer/1", data={"csrf_token": token, "choice": "0"}).status_code == 302
     changing = client.get(f"/quiz/{attempt_id}/q/1").get_data(as_text=True)
