@@ -73,7 +73,7 @@ lint: setup-test
 # Every benchmark's --quick smoke run, one after the other, in under two minutes on this 2-core machine
 # (benchmarks/README.md has the figure). They print figures and assert nothing; pages.py installs wrk if
 # missing. pages.py measures one connection level here (32) to keep within the two minutes.
-BENCH_QUICK := generation.py testwise.py import_gift.py scaling.py "pages.py --connections 32" load.py
+BENCH_QUICK := generation.py testwise.py import_gift.py scaling.py inprocess.py "pages.py --connections 32" load.py
 bench-quick: setup-bench
 	@start=$$(date +%s); for bench in $(BENCH_QUICK); do \
 		echo "== benchmarks/$$bench --quick"; one=$$(date +%s); \
