@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, null, select
 
-from quizapp.cards.service import done_today, session_summary
-from quizapp.core.scheduling import SchedulerSettings
+from quizapp.cards.service import deck_state, session_summary
+from quizapp.core.scheduling import CardProgress, SchedulerSettings
 from quizapp.extensions import db
 from quizapp.models import Bank, CardState, ReviewLog, User
 from quizapp.owner import Owner
@@ -441,7 +441,8 @@ def test_a_card_that_disappears_keeps_its_review_history(app: Flask, client: Fla
 
 
 def test_counts_of_the_day_and_the_session_come_from_the_stored_log(app: Flask):
-    """done_today and session_summary count in SQL: a new card's state_before is JSON null or SQL NULL."""
+    """deck_state and session_summary count in SQL: a new card's state_before is JSON null or SQL NULL. The card
+    states come in the same statement, neither multiplying the counts nor lost without a log."""
     now, owner = datetime(2026, 3, 2, 12, 0, tzinfo=UTC), Owner(None, "guest-1")
     with app.app_context():
         bank_id = db.session.execute(select(Bank.id).filter_by(slug="llm-vs-genai")).scalar_one()
@@ -463,11 +464,23 @@ def test_counts_of_the_day_and_the_session_come_from_the_stored_log(app: Flask):
         log(None, guest="guest-2")  # another learner
         db.session.commit()
         deck = db.session.get(Bank, bank_id)
-        assert done_today(owner, deck, now, SchedulerSettings()) == (2, 1, 0)
+        assert deck_state(owner, deck, now, SchedulerSettings()) == ((2, 1, 0), {})
         # The session's ratings come with the day's counts, from a session begun within the day or before it.
-        assert done_today(owner, deck, now, SchedulerSettings(), now - timedelta(hours=2)) == (2, 1, 5)
-        assert done_today(owner, deck, now, SchedulerSettings(), now - timedelta(hours=14)) == (2, 1, 6)
-        assert done_today(owner, deck, now, SchedulerSettings(), now) == (2, 1, 0)
+        assert deck_state(owner, deck, now, SchedulerSettings(), now - timedelta(hours=2)).logged == (2, 1, 5)
+        assert deck_state(owner, deck, now, SchedulerSettings(), now - timedelta(hours=14)).logged == (2, 1, 6)
+        assert deck_state(owner, deck, now, SchedulerSettings(), now).logged == (2, 1, 0)
+
+        due = datetime(2026, 3, 3, 9, 0)
+        for card, guest, bank in (("a", "guest-1", bank_id), ("b", "guest-1", bank_id), ("a", "guest-2", bank_id),
+                                  ("c", "guest-1", other)):
+            db.session.add(CardState(guest_token=guest, bank_id=bank, card_id=card, state=2, step=None, stability=3.5,
+                                     difficulty=5.0, due=due, last_review=due - timedelta(days=3), reps=2, lapses=1))
+        db.session.commit()
+        logged, progress = deck_state(owner, deck, now, SchedulerSettings(), now - timedelta(hours=2))
+        assert logged == (2, 1, 5) and sorted(progress) == ["a", "b"]
+        assert progress["b"] == CardProgress("b", 2, None, 3.5, 5.0, due.replace(tzinfo=UTC),
+                                             (due - timedelta(days=3)).replace(tzinfo=UTC), 2, 1)
+        assert deck_state(Owner(None, "guest-3"), deck, now, SchedulerSettings()) == ((0, 0, 0), {})
         summary = session_summary(owner, db.session.get(Bank, bank_id), now - timedelta(hours=2))
         assert (summary.reviewed, summary.again, summary.seconds) == (5, 2, 6)
         assert session_summary(owner, db.session.get(Bank, bank_id), now).reviewed == 0
