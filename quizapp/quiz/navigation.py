@@ -11,7 +11,7 @@ from ..core.responses.base import InvalidResponse
 from ..models import utcnow
 from ..owner import current_owner
 from . import bp
-from .responses import answer_form, filled_form, response_from
+from .responses import answer_form, filled_form, response_from, unanswered_form
 from .routes import conflict_page, countdown, next_in_order, owned_attempt, render_question, time_is_up
 from .service import (
     QuizConflict,
@@ -42,7 +42,7 @@ def question_at_position(attempt_id: int, position: int) -> str | Response:
     except UnknownQuestion as exc:
         abort(404, description=str(exc))
     if target.answer is None:
-        return render_question(attempt, target, answer_form(target.data))
+        return render_question(attempt, target, unanswered_form(target.data))
     return render_question(attempt, target, filled_form(target.data, target.answer.response), changing=True)
 
 

@@ -21,7 +21,7 @@ from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
-from .responses import answer_form, response_from
+from .responses import answer_form, response_from, unanswered_form
 from .service import (
     QuizConflict,
     UnknownQuestion,
@@ -123,8 +123,10 @@ def position_prefix(attempt: QuizAttempt) -> str:
     return url_for("quiz.question_at_position", attempt_id=attempt.id, position=0).removesuffix("/0")
 
 
-def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm, changing: bool = False) -> str:
-    """The question page; in answers-at-the-end quizzes with the navigation strip and the flag."""
+def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm | None,
+                    changing: bool = False) -> str:
+    """The question page; in answers-at-the-end quizzes with the navigation strip and the flag. ``form`` is the
+    posted, recorded or empty answer form, or None where the partial writes the empty fields itself."""
     action = url_for("quiz.change" if changing else "quiz.answer", attempt_id=attempt.id, position=target.position)
     navigable = answers_at_the_end(attempt)
     strip = strip_items(question_strip(attempt), position_prefix(attempt), target.position) if navigable else None
@@ -153,7 +155,7 @@ def question(attempt_id: int) -> str | Response:
     target = current_question(attempt)
     if target is None:  # every question answered: an answers-at-the-end quiz waits for its submission
         return redirect(url_for("quiz.summary", attempt_id=attempt.id))
-    return render_question(attempt, target, answer_form(target.data))
+    return render_question(attempt, target, unanswered_form(target.data))
 
 
 def conflict_page(attempt: QuizAttempt, target: AttemptQuestion | None, title: str, message: str,

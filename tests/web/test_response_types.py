@@ -33,9 +33,9 @@ MATCHING = imported(qtype="matching", pairs=(MatchPair("GPT-4", "OpenAI"), Match
                                              MatchPair("", "Google")))
 
 
-def quiz_holding(app: Flask, client: FlaskClient, questions: list[dict]) -> int:
+def quiz_holding(app: Flask, client: FlaskClient, questions: list[dict], feedback: str = "immediate") -> int:
     """A guest's attempt whose questions are ``questions`` (stored as the app stores them)."""
-    attempt_id = start_quiz(client, kinds=["classify"], length=5)
+    attempt_id = start_quiz(client, kinds=["classify"], length=5, feedback=feedback)
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
         for target, data in zip(attempt.questions, questions, strict=False):
@@ -155,6 +155,48 @@ def test_choice_options_are_written_as_wtforms_renders_them(app: Flask, client: 
             expected = [str(option(**{"data-key": i})) for i, option in enumerate(form.choice, 1)]
         assert re.findall(r'<input [^>]*name="choice"[^>]*>', html) == expected
     assert page.count(" checked ") == 2
+
+
+def _wtforms_selects(data: dict, formdata: dict | None) -> list[str]:
+    """The matching rows as WTForms renders them (label and select, then the errors once validated)."""
+    with request_context(formdata):
+        form = answer_form(data, request.form if formdata is not None else None)
+        if formdata is not None:
+            form.validate()
+        return [f"{field.label}|{field()}|{' '.join(field.errors)}" for field in form if field.name.startswith("pair_")]
+
+
+def _written_selects(html: str) -> list[str]:
+    rows = re.findall(r'<th scope="row">(<label [^>]*>[^<]*</label>)</th><td>(<select .*?</select>)(.*?)</td>', html,
+                      re.S)
+    return [f"{label}|{select}|{' '.join(re.findall(r'<li>([^<]*)</li>', errors))}" for label, select, errors in rows]
+
+
+def request_context(formdata: dict | None):
+    from flask import current_app
+
+    return current_app.test_request_context(method="POST", data=formdata or {})
+
+
+def test_matching_selects_are_written_as_wtforms_renders_them(app: Flask, client: FlaskClient):
+    """templates/quiz/responses/matching.html writes the selects itself: the same tags WTForms renders, empty on a
+    first showing, with the posted match and its error after a refused post, with the recorded match to change."""
+    attempt_id = quiz_holding(app, client, [MATCHING, SEVERAL], feedback="end")
+    choices = MATCHING["choices"]
+    first = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    posted = {"pair_0": str(choices.index("Anthropic"))}  # pair_1 missing: refused, pair_0 kept
+    refused = client.post(f"/quiz/{attempt_id}/answer/1", data=posted)
+    assert refused.status_code == 400
+    right = {"pair_0": str(choices.index("OpenAI")), "pair_1": str(choices.index("Anthropic"))}
+    assert client.post(f"/quiz/{attempt_id}/answer/1", data=right).status_code == 302
+    changing = client.get(f"/quiz/{attempt_id}/q/1").get_data(as_text=True)
+    with app.app_context():
+        expected = {"first": _wtforms_selects(MATCHING, None), "refused": _wtforms_selects(MATCHING, posted),
+                    "changing": _wtforms_selects(MATCHING, right)}
+    assert _written_selects(first) == expected["first"] and " selected " not in first
+    assert _written_selects(refused.get_data(as_text=True)) == expected["refused"]
+    assert "Choose a match for “Claude”." in expected["refused"][1]
+    assert _written_selects(changing) == expected["changing"] and changing.count(" selected ") == 2
 
 
 def test_the_answer_forms_token_and_button_are_written_as_wtforms_renders_them(csrf_app: Flask):
