@@ -250,6 +250,23 @@ class QuizAttempt(Model):
             return None
         return int((self.finished_at - self.started_at).total_seconds())
 
+    @property
+    def title(self) -> str:
+        """The assignment's title, or outside an assignment the bank's: what the quiz's pages call it."""
+        return self.assignment.title if self.assignment is not None else self.bank.title
+
+    @property
+    def closes_at(self) -> datetime | None:
+        """When the attempt's assignment closes, if it is in one that does."""
+        return self.assignment.closes_at if self.assignment_id is not None and self.assignment else None
+
+
+def question_of(data: dict[str, Any]) -> Question | ImportedQuestion:
+    """The question a stored attempt question's data holds: generated, or imported from a bank file."""
+    if "imported" in data:
+        return ImportedQuestion.from_dict(data["imported"])
+    return Question.from_dict(data)
+
 
 class AttemptQuestion(Model):
     """A question as it was generated when the attempt started, key included (never sent before answering)."""
@@ -275,9 +292,7 @@ class AttemptQuestion(Model):
 
     @property
     def question(self) -> Question | ImportedQuestion:
-        if self.is_imported:
-            return ImportedQuestion.from_dict(self.data["imported"])
-        return Question.from_dict(self.data)
+        return question_of(self.data)
 
 
 class Answer(Model):

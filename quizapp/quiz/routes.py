@@ -21,6 +21,7 @@ from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
+from .question_page import AttemptHeader, UnansweredQuestion, attempt_header, current_question
 from .responses import answer_form, response_from, unanswered_form
 from .service import (
     QuizConflict,
@@ -29,7 +30,7 @@ from .service import (
     answers_at_the_end,
     answers_revealed,
     close_if_expired,
-    current_question,
+    ended_at,
     missed_questions,
     question_strip,
     question_to_answer,
@@ -48,11 +49,22 @@ _ATTEMPT_WITH_TITLES = _ATTEMPT.options(
     joinedload(QuizAttempt.assignment).load_only(Assignment.title, Assignment.closes_at))
 
 
+NOT_YOURS = "There is no quiz with that number in your history."
+
+
 def owned_attempt(attempt_id: int, with_titles: bool = False) -> QuizAttempt:
     """The attempt if it belongs to the current user or guest; 404 otherwise (never reveal others')."""
     attempt = db.session.scalars(_ATTEMPT_WITH_TITLES if with_titles else _ATTEMPT, {"attempt": attempt_id}).first()
     if attempt is None or not current_owner().owns(attempt):
-        abort(404, description="There is no quiz with that number in your history.")
+        abort(404, description=NOT_YOURS)
+    return attempt
+
+
+def owned_header(attempt_id: int) -> AttemptHeader:
+    """The attempt's header (question_page.py) if it belongs to the current user or guest; 404 otherwise."""
+    attempt = attempt_header(attempt_id)
+    if attempt is None or not current_owner().owns(attempt):
+        abort(404, description=NOT_YOURS)
     return attempt
 
 
@@ -100,12 +112,12 @@ def practise() -> Response:
     return redirect(url_for("quiz.question", attempt_id=attempt.id))
 
 
-def _deadline_ms(attempt: QuizAttempt) -> int | None:
+def _deadline_ms(attempt: QuizAttempt | AttemptHeader) -> int | None:
     """The time limit in UTC milliseconds since the epoch, for the page's countdown (the server's is the truth)."""
     return int(attempt.deadline.replace(tzinfo=UTC).timestamp() * 1000) if attempt.deadline else None
 
 
-def countdown(attempt: QuizAttempt) -> dict[str, object]:
+def countdown(attempt: QuizAttempt | AttemptHeader) -> dict[str, object]:
     """What templates/quiz/_timer.html needs: the seconds left (None without a limit) and both clocks. Its form
     and the other one-button forms (flag, submit) write their CSRF token with ``csrf_token()``: a FlaskForm built
     for that cost a question page 100 (built, not shown) to 500 Python calls."""
@@ -117,13 +129,14 @@ def countdown(attempt: QuizAttempt) -> dict[str, object]:
             "now_ms": int(now.replace(tzinfo=UTC).timestamp() * 1000)}
 
 
-def position_prefix(attempt: QuizAttempt) -> str:
+def position_prefix(attempt: QuizAttempt | AttemptHeader) -> str:
     """The ``question_at_position`` link without its position (the URL ends with it), for the strip: one
     ``url_for`` instead of one per entry, which was a tenth of a 50-question page's time."""
     return url_for("quiz.question_at_position", attempt_id=attempt.id, position=0).removesuffix("/0")
 
 
-def render_question(attempt: QuizAttempt, target: AttemptQuestion, form: FlaskForm | None,
+def render_question(attempt: QuizAttempt | AttemptHeader, target: AttemptQuestion | UnansweredQuestion,
+                    form: FlaskForm | None,
                     changing: bool = False) -> str:
     """The question page; in answers-at-the-end quizzes with the navigation strip and the flag. ``form`` is the
     posted, recorded or empty answer form, or None where the partial writes the empty fields itself."""
@@ -146,10 +159,11 @@ def time_is_up(attempt: QuizAttempt) -> Response | None:
 def question(attempt_id: int) -> str | Response:
     """The current (first unanswered) question; when all are answered, the results, or in an answers-at-the-end
     quiz the summary page, where the learner submits."""
-    attempt = owned_attempt(attempt_id, with_titles=True)
-    expired = time_is_up(attempt)
-    if expired is not None:
-        return expired
+    attempt = owned_header(attempt_id)
+    if ended_at(attempt, utcnow()) is not None:
+        expired = time_is_up(owned_attempt(attempt_id))  # closes it, through the ORM attempt
+        if expired is not None:
+            return expired
     if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
     target = current_question(attempt)

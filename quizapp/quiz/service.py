@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
+from .question_page import AttemptHeader
 
 # Answers that arrive this long after a time limit still count (network and page latency).
 GRACE = timedelta(seconds=15)
@@ -132,11 +133,18 @@ def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime
     raise QuizConflict("Another attempt at this assignment was started at the same moment; try again.")
 
 
-def _closes_at(attempt: QuizAttempt) -> datetime | None:
-    return attempt.assignment.closes_at if attempt.assignment_id is not None and attempt.assignment else None
+class AttemptTimes(Protocol):
+    """What tells whether an attempt has ended: the ORM attempt, or the question page's plain header."""
+
+    @property
+    def finished_at(self) -> datetime | None: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def closes_at(self) -> datetime | None: ...
 
 
-def _ended_at(attempt: QuizAttempt, now: datetime) -> datetime | None:
+def ended_at(attempt: AttemptTimes, now: datetime) -> datetime | None:
     """When an unfinished attempt ended, if it has: its time limit (plus GRACE) or its assignment's close.
 
     No grace after the close: answers may be revealed from then on, so none may arrive later.
@@ -145,7 +153,7 @@ def _ended_at(attempt: QuizAttempt, now: datetime) -> datetime | None:
         return None
     if attempt.deadline is not None and now > attempt.deadline + GRACE:
         return attempt.deadline
-    closes = _closes_at(attempt)
+    closes = attempt.closes_at
     if closes is not None and now >= closes:
         return closes
     return None
@@ -154,7 +162,7 @@ def _ended_at(attempt: QuizAttempt, now: datetime) -> datetime | None:
 def close_if_expired(attempt: QuizAttempt, now: datetime) -> bool:
     """Finish an attempt whose time limit has passed or whose assignment has closed (unanswered questions
     score 0); True if it did."""
-    ended = _ended_at(attempt, now)
+    ended = ended_at(attempt, now)
     if ended is not None:
         db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.finished_at.is_(None))
                            .values(finished_at=ended))
@@ -188,25 +196,17 @@ def finish_attempt(attempt: QuizAttempt, now: datetime) -> bool:
     return won
 
 
-def answers_at_the_end(attempt: QuizAttempt) -> bool:
+def answers_at_the_end(attempt: QuizAttempt | AttemptHeader) -> bool:
     """Whether right answers wait for the results: then the learner may move freely, flag and change answers."""
     return attempt.feedback != "immediate"
 
 
 # The question pages' statements, built once and run with parameters (building one cost more than running it).
-_answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
-_FIRST_UNANSWERED = select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt"), ~_answered) \
-    .order_by(AttemptQuestion.position).limit(1)
 _AT_POSITION = select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt"),
                                              AttemptQuestion.position == bindparam("position"))
 _STRIP = select(AttemptQuestion.position, AttemptQuestion.flagged, Answer.id) \
     .outerjoin(Answer, Answer.attempt_question_id == AttemptQuestion.id) \
     .where(AttemptQuestion.attempt_id == bindparam("attempt")).order_by(AttemptQuestion.position)
-
-
-def current_question(attempt: QuizAttempt) -> AttemptQuestion | None:
-    """The first unanswered question, or None when all are answered: one statement, not the whole attempt."""
-    return db.session.scalars(_FIRST_UNANSWERED, {"attempt": attempt.id}).first()
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ class StripEntry:
     answered: bool
 
 
-def question_strip(attempt: QuizAttempt) -> list[StripEntry]:
+def question_strip(attempt: QuizAttempt | AttemptHeader) -> list[StripEntry]:
     """Every question's position, flag and answered state: one statement that reads no question data, run on the
     session's connection (plain rows: the ORM's result handling was 40 % of the statement's Python calls)."""
     rows = db.session.connection().execute(_STRIP, {"attempt": attempt.id})
@@ -233,7 +233,7 @@ def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
     """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
     if attempt.finished_at is not None:
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
-    closes = _closes_at(attempt)
+    closes = attempt.closes_at
     if closes is not None and utcnow() >= closes:
         raise QuizConflict(f"This assignment closed at {closes:%Y-%m-%d %H:%M} UTC; answers are no longer accepted.")
     target = question_at(attempt, position)

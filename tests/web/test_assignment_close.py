@@ -72,3 +72,26 @@ def test_an_attempt_left_open_is_submitted_when_its_page_is_opened_after_close(a
         attempt = db.session.get(QuizAttempt, attempt_id)
         assert attempt.finished_at is not None
     assert _answers(app, attempt_id) == 1  # submitted with what it had
+
+
+def test_a_question_page_opened_after_the_time_limit_submits_the_attempt(app: Flask):
+    """The question page reads a plain header of the attempt (quiz/question_page.py): it still names the
+    assignment, and once the time limit has passed it submits the attempt and says so on the results."""
+    teacher, learner = app.test_client(), app.test_client()
+    make_instructor(app, teacher)
+    AuthActions(learner).register("lea")
+    slug = import_bank(teacher, AIKEN, "week1.txt")
+    _, code = create_assignment(teacher, slug, title="Timed week", time_limit_minutes=5)
+    attempt_id = int(learner.post(f"/a/{code}/start").location.rsplit("/", 1)[1])
+    page = learner.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    assert '<p class="muted">Timed week · ' in page and "Time left:" in page
+    with app.app_context():
+        db.session.get(QuizAttempt, attempt_id).deadline = datetime.utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    reply = learner.get(f"/quiz/{attempt_id}")
+    assert reply.status_code == 302 and reply.location.endswith(f"/quiz/{attempt_id}/results")
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).finished_at is not None
+    results = learner.get(reply.location).get_data(as_text=True)
+    assert "Time is up: the attempt was submitted with the answers given so far." in results
+    assert learner.get(f"/quiz/{attempt_id}").location.endswith(f"/quiz/{attempt_id}/results")  # stays finished
