@@ -22,7 +22,11 @@ Writes GIFT files in a temporary directory and measures each operation in a fres
 No timed assertions; read the ratios, which are measured in one run.
 
     python benchmarks/import_gift.py [--sizes 5000,10000,25000,50000] [--repeats 3] [--quick]
-        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench] [--only PART,...]
+
+``--only`` runs some parts alone (``scaling``, ``long``, ``memory``, ``starts``), e.g. the long file's check
+and load while working on memory: ``--only long --repeats 1``, or the load ratio alone:
+``--only scaling --sizes 5000,50000 --repeats 1``.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ TYPES = ("single", "multiple", "truefalse", "shortanswer", "matching", "numerica
 START_BANKS = (500, 50_000)
 PASSWORD = "bench-password-1"
 DATABASE_ENV = "IMPORT_GIFT_DATABASE_URL"  # --database-url, handed to the child processes
+PARTS = ("scaling", "long", "memory", "starts")  # --only; memory measures the files the parts before it wrote
 
 
 def gift_question(i: int, rng: random.Random) -> str:
@@ -318,6 +323,14 @@ def quiz_start(workdir: Path, banks: tuple[int, int], processes: int, warm: int)
     print()
 
 
+def _parts(value: str) -> tuple[str, ...]:
+    parts = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"unknown part(s) {', '.join(unknown) or '(none)'}; use {', '.join(PARTS)}")
+    return parts
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", default="5000,10000,25000,50000", help="question counts of the scaling rows")
@@ -330,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                         "starts on 500 vs 5,000 questions")
     p.add_argument("--database-url", help="load into this PostgreSQL database instead of SQLite files (its name must "
                                           "contain 'bench': it is dropped and created again)")
+    p.add_argument("--only", type=_parts, default=PARTS,
+                   help=f"run only these parts, comma-separated ({', '.join(PARTS)}; default: all)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -349,11 +364,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="quizapp-gift-") as tmp:
         workdir = Path(tmp)
-        rows = scaling(workdir, sizes, args.repeats)
-        if not args.quick:
-            long_path = long_questions(workdir, args.long, args.repeats)
-            memory(workdir, {f"{max(sizes):,} mixed": rows[max(sizes)]["path"], f"{args.long:,} long": long_path})
-        quiz_start(workdir, banks, args.start_processes, args.warm_starts)
+        files: dict[str, Path] = {}
+        if "scaling" in args.only:
+            rows = scaling(workdir, sizes, args.repeats)
+            files[f"{max(sizes):,} mixed"] = rows[max(sizes)]["path"]
+        if not args.quick and "long" in args.only:
+            files[f"{args.long:,} long"] = long_questions(workdir, args.long, args.repeats)
+        if not args.quick and "memory" in args.only and files:
+            memory(workdir, files)
+        if "starts" in args.only:
+            quiz_start(workdir, banks, args.start_processes, args.warm_starts)
     print(f"\ntotal time: {time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.1f}")
     return 0
 
