@@ -4,9 +4,10 @@ Writes GIFT files in a temporary directory and measures each operation in a fres
 (so neither time nor memory leaks from one measurement into the next):
 
 * **check**: ``quizapp.core.bank_check.check_bank_text`` (what ``check-bank`` and the upload run);
-* **load**: ``quizapp.banks.store_bank`` in an app context, into a fresh migrated SQLite database
-  (what ``load-bank`` and an upload's Import run), or with ``--database-url`` into a PostgreSQL
-  database whose name contains "bench", dropped and created again for each load and for the quiz starts;
+* **load**: ``quizapp.banks.store_bank`` of the file's bytes in an app context, as ``load-bank`` runs it
+  (an upload's Import runs it on the stored text), into a fresh migrated SQLite database, or with
+  ``--database-url`` into a PostgreSQL database whose name contains "bench", dropped and created again
+  for each load and for the quiz starts;
 * **scaling**: both at 5,000, 10,000, 25,000 and 50,000 questions of a mix of every type (names,
   feedback, ``$CATEGORY``, comments, ``[html]``/``[markdown]``), with the time ratio of the largest
   to the smallest beside their size ratio (linear: the time ratio is at most the size ratio);
@@ -146,21 +147,23 @@ def _app(url: str, workdir: Path, migrate: bool) -> Any:
 def child_import(op: str, path: Path, mode: str, workdir: Path) -> dict[str, Any]:
     """Check or load ``path`` once in this (fresh) process, read as ``check-bank`` and ``load-bank`` read it;
     time and memory figures as a dict."""
-    from quizapp.banks import read_bank_file
+    from quizapp.banks import read_bank_bytes, read_bank_file
     from quizapp.core import bank_check
 
-    text = read_bank_file(path)
     if op == "check":
+        text = read_bank_file(path)
+
         def run() -> dict[str, Any]:
             check = bank_check.check_bank_text(text, path.name)
             return {"questions": check.question_count, "warnings": len(check.warnings), "errors": check.errors[:3]}
     else:
         from quizapp.banks import store_bank
 
+        data = read_bank_bytes(path)  # load-bank hands store_bank the file's bytes (store_bank_file)
         _app(_database(workdir / f"load-{time.time_ns()}.sqlite", fresh=True), workdir, migrate=True)
 
         def run() -> dict[str, Any]:
-            result = store_bank(text, path.name)
+            result = store_bank(data, path.name)
             return {"status": result.status, "summary": result.summary, "errors": []}
 
     before = _maxrss_mb()

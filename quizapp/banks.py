@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import Select, bindparam, insert, select
+from sqlalchemy import ColumnElement, LargeBinary, Select, Text, bindparam, cast, func, insert, literal, select
 
 from .bank_questions import imported_questions, write_questions
 from .core.bank import FactBank
@@ -20,8 +21,8 @@ from .extensions import db
 from .models import Bank, BankVersion, utcnow
 from .paths import resource_dir
 
-__all__ = ["LoadResult", "bank_by_slug", "bundled_bank_files", "enabled_banks", "fact_bank", "imported_questions",
-           "read_bank_file", "slug_problem", "store_bank", "store_bank_file"]
+__all__ = ["LoadResult", "bank_by_slug", "bundled_bank_files", "decode_bank", "enabled_banks", "fact_bank",
+           "imported_questions", "read_bank_bytes", "read_bank_file", "slug_problem", "store_bank", "store_bank_file"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,39 @@ def bundled_bank_files() -> list[Path]:
     return sorted(resource_dir("question_bank").glob("*.yaml"))
 
 
-def read_bank_file(path: str | Path) -> str:
-    """A bank file's text; unreadable or non-UTF-8 files raise BankError naming the file."""
+def read_bank_bytes(path: str | Path) -> bytes:
+    """A bank file's bytes, without a UTF-8 byte order mark, as ``load-bank`` hands them to :func:`store_bank`
+    (which decodes them only for as long as it checks them); an unreadable file raises BankError naming it."""
     path = Path(path)
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
         raise BankError([f"{path.name}: cannot read the file: {exc.strerror}"]) from exc
+
+
+def decode_bank(data: bytes, filename: str) -> str:
+    """A bank file's bytes as text; non-UTF-8 bytes raise BankError naming the file."""
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BankError([f"{path.name}: the file is not UTF-8 text (byte {exc.start})"]) from exc
+        raise BankError([f"{filename}: the file is not UTF-8 text (byte {exc.start})"]) from exc
+
+
+def read_bank_file(path: str | Path) -> str:
+    """A bank file's text; unreadable or non-UTF-8 files raise BankError naming the file."""
+    return decode_bank(read_bank_bytes(path), Path(path).name)
+
+
+def _utf8_text(data: bytes) -> ColumnElement[str]:
+    """UTF-8 ``data`` as a text value, decoded by the database, for a bank's text column.
+
+    Why not bind the str: both drivers bind a str through its UTF-8 form, and CPython keeps that form on
+    the str for as long as the str lives (25 MB more for a 50,000-question file, on top of its 47 MB);
+    bound as bytes, the text need not be alive at all when the row is written."""
+    value = literal(data, LargeBinary)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.convert_from(value, "UTF8", type_=Text)
+    return cast(value, Text)
 
 
 def slug_problem(row: Bank | None, owner_id: int | None) -> str | None:
@@ -69,10 +94,11 @@ def slug_problem(row: Bank | None, owner_id: int | None) -> str | None:
     return f"the name '{row.slug}' is used by another instructor's bank; choose another"
 
 
-def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | None = None,
+def store_bank(source: str | bytes, filename: str, fmt: str | None = None, slug: str | None = None,
                title: str | None = None, owner_id: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> LoadResult:
-    """Validate a bank and insert it, or store it as a new version; all or nothing.
+    """Validate a bank (its text, or its UTF-8 bytes as :func:`read_bank_bytes` reads them) and insert it, or
+    store it as a new version; all or nothing.
 
     An imported bank's questions are written as rows of the new version in the same transaction
     (``progress(written, total)`` after each batch). Raises ``BankError`` listing every problem, and
@@ -80,12 +106,17 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
     other failure part-way also leaves nothing written.
 
     Memory (a 50,000-question file is 25 MB of UTF-8, 47 MB as a str once it holds one non-ASCII
-    character): the text is hashed before it is parsed, so its UTF-8 bytes never live beside the parsed
-    questions, and an earlier version's text is copied into ``bank_versions`` by the database, never read
-    back into Python (that cost a new version of such a bank 90 MB more than its first load).
+    character, and its parsed questions 85 MB): the text is stored from its UTF-8 bytes (see
+    :func:`_utf8_text`), so given bytes, the str lives only while it is checked, and the drivers' copies
+    of the text (about 50 MB while the row is written) come after it is gone; an earlier version's text
+    is copied into ``bank_versions`` by the database, never read back into Python (that cost a new
+    version of such a bank 90 MB more than its first load).
     """
-    digest = hashlib.sha256(text.encode()).hexdigest()  # first: its 25 MB of bytes are gone before the parse
-    check = check_bank_text(text, filename, fmt, slug, title)
+    data = source if isinstance(source, bytes) else source.encode()
+    digest = hashlib.sha256(data).hexdigest()
+    # Given bytes, the str decoded here is gone when the check returns (nothing in the check refers to it).
+    check = check_bank_text(decode_bank(data, filename) if isinstance(source, bytes) else source, filename, fmt,
+                            slug, title)
     if not check.ok:
         raise BankError(check.errors)
     row = db.session.execute(select(Bank).filter_by(slug=check.slug)).scalar_one_or_none()
@@ -112,7 +143,7 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
         description = factbank.description if factbank else f"{summary} ({filename})"
         row.title, row.description, row.format, row.filename = check.title, description, check.format, \
             fit_filename(filename)
-        row.source_text, row.content_hash, row.loaded_at = text, digest, utcnow()
+        row.source_text, row.content_hash, row.loaded_at = _utf8_text(data), digest, utcnow()
         store_question_files(row, check)  # embedded images, in the same transaction
         if factbank is None:
             db.session.flush()  # a new bank needs its id
@@ -126,8 +157,7 @@ def store_bank(text: str, filename: str, fmt: str | None = None, slug: str | Non
 
 def store_bank_file(path: str | Path, fmt: str | None = None, slug: str | None = None,
                     title: str | None = None, progress: Callable[[int, int], None] | None = None) -> LoadResult:
-    path = Path(path)
-    return store_bank(read_bank_file(path), path.name, fmt, slug, title, progress=progress)
+    return store_bank(read_bank_bytes(path), Path(path).name, fmt, slug, title, progress=progress)
 
 
 class _ParsedByKey:
