@@ -1,8 +1,8 @@
-"""What a question's page reads, as plain values: the attempt with its title, and its first unanswered question.
+"""What a question's page and an answer read, as plain values: the attempt with its title, and one question.
 
-It is the quiz's most requested page. As ORM objects, the attempt with its bank and assignment and the question
+They are the quiz's most requested pages. As ORM objects, the attempt with its bank and assignment and the question
 cost about 270 and 350 µs to load here; the same columns as Core rows, 110 and 155 µs (benchmarks/README.md). The
-views that change an attempt, or show its answers, keep the ORM objects.
+other views of an attempt (changing answers, results, conflicts) keep the ORM objects.
 """
 
 from __future__ import annotations
@@ -35,13 +35,14 @@ class AttemptHeader:
 
 
 @dataclass(frozen=True, slots=True)
-class UnansweredQuestion:
-    """A question of an attempt that has no answer yet (see AttemptQuestion)."""
+class QuestionRow:
+    """A question of an attempt (see AttemptQuestion), and whether it has an answer."""
 
     id: int
     position: int
     flagged: bool
     data: dict[str, Any]
+    answered: bool
 
     @property
     def is_imported(self) -> bool:
@@ -60,10 +61,10 @@ _HEADER = select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.guest_token, Q
     .outerjoin(Assignment, Assignment.id == QuizAttempt.assignment_id) \
     .where(QuizAttempt.id == bindparam("attempt"))
 _answered = select(Answer.id).where(Answer.attempt_question_id == AttemptQuestion.id).exists()
-_FIRST_UNANSWERED = select(AttemptQuestion.id, AttemptQuestion.position, AttemptQuestion.flagged,
-                           AttemptQuestion.data) \
-    .where(AttemptQuestion.attempt_id == bindparam("attempt"), ~_answered) \
-    .order_by(AttemptQuestion.position).limit(1)
+_QUESTION = select(AttemptQuestion.id, AttemptQuestion.position, AttemptQuestion.flagged, AttemptQuestion.data,
+                   _answered).where(AttemptQuestion.attempt_id == bindparam("attempt"))
+_FIRST_UNANSWERED = _QUESTION.where(~_answered).order_by(AttemptQuestion.position).limit(1)
+_AT_POSITION = _QUESTION.where(AttemptQuestion.position == bindparam("position"))
 
 
 def attempt_header(attempt_id: int) -> AttemptHeader | None:
@@ -72,7 +73,13 @@ def attempt_header(attempt_id: int) -> AttemptHeader | None:
     return AttemptHeader(*row) if row is not None else None
 
 
-def current_question(attempt: AttemptHeader) -> UnansweredQuestion | None:
+def current_question(attempt: AttemptHeader) -> QuestionRow | None:
     """The first unanswered question, or None when all are answered: one statement, not the whole attempt."""
     row = db.session.connection().execute(_FIRST_UNANSWERED, {"attempt": attempt.id}).first()
-    return UnansweredQuestion(*row) if row is not None else None
+    return QuestionRow(*row) if row is not None else None
+
+
+def question_row_at(attempt_id: int, position: int) -> QuestionRow | None:
+    """The attempt's question at ``position``, or None if it has none there."""
+    row = db.session.connection().execute(_AT_POSITION, {"attempt": attempt_id, "position": position}).first()
+    return QuestionRow(*row) if row is not None else None

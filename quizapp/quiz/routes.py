@@ -21,7 +21,7 @@ from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
-from .question_page import AttemptHeader, UnansweredQuestion, attempt_header, current_question
+from .question_page import AttemptHeader, QuestionRow, attempt_header, current_question
 from .responses import answer_form, response_from, unanswered_form
 from .service import (
     QuizConflict,
@@ -135,7 +135,7 @@ def position_prefix(attempt: QuizAttempt | AttemptHeader) -> str:
     return url_for("quiz.question_at_position", attempt_id=attempt.id, position=0).removesuffix("/0")
 
 
-def render_question(attempt: QuizAttempt | AttemptHeader, target: AttemptQuestion | UnansweredQuestion,
+def render_question(attempt: QuizAttempt | AttemptHeader, target: AttemptQuestion | QuestionRow,
                     form: FlaskForm | None,
                     changing: bool = False) -> str:
     """The question page; in answers-at-the-end quizzes with the navigation strip and the flag. ``form`` is the
@@ -196,36 +196,42 @@ def _typed_answer(target: AttemptQuestion | None) -> str | None:
 @bp.post("/<int:attempt_id>/answer/<int:position>")
 def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
-    attempt = owned_attempt(attempt_id)
-    if close_if_expired(attempt, utcnow()):
-        target = next((q for q in attempt.questions if q.position == position), None)
-        return conflict_page(attempt, None, "Time is up", "Time is up: this attempt was submitted with the answers "
-                             "given so far, as its time limit ended or the assignment closed. The answer below "
-                             "arrived too late to count.", typed=_typed_answer(target))
+    attempt = owned_header(attempt_id)
+    if ended_at(attempt, utcnow()) is not None:
+        return _too_late(owned_attempt(attempt_id), position)
     try:
         target = question_to_answer(attempt, position)
     except UnknownQuestion as exc:
         abort(404, description=str(exc))
     except QuizConflict as exc:
-        return _answer_conflict(attempt, position, str(exc))
+        return _answer_conflict(attempt_id, position, str(exc))
     form = answer_form(target.data, request.form)
     if not form.validate():
         return render_question(attempt, target, form), 400
-    immediate = not answers_at_the_end(attempt)  # read now: the answer's commit expires the attempt
     try:
         answer_question(attempt, target, response_from(form, target.data))
     except InvalidResponse as exc:
         abort(400, description=str(exc))
     except QuizConflict as exc:
-        return _answer_conflict(attempt, position, str(exc))
-    if immediate:
+        return _answer_conflict(attempt_id, position, str(exc))
+    if not answers_at_the_end(attempt):
         return redirect(url_for("quiz.feedback", attempt_id=attempt_id, position=position))
     return redirect(url_for("quiz.question", attempt_id=attempt_id))  # the first unanswered question
 
 
-def _answer_conflict(attempt: QuizAttempt, position: int, message: str) -> tuple[str, int]:
+def _too_late(attempt: QuizAttempt, position: int) -> tuple[str, int]:
+    """An answer after the time limit or the assignment's close: the attempt is submitted without it."""
+    if not close_if_expired(attempt, utcnow()):  # a submission finished it in between
+        return _answer_conflict(attempt.id, position, "This quiz is already finished; answers can no longer change.")
+    target = next((q for q in attempt.questions if q.position == position), None)
+    return conflict_page(attempt, None, "Time is up", "Time is up: this attempt was submitted with the answers "
+                         "given so far, as its time limit ended or the assignment closed. The answer below "
+                         "arrived too late to count.", typed=_typed_answer(target))
+
+
+def _answer_conflict(attempt_id: int, position: int, message: str) -> tuple[str, int]:
     """Already answered (the Back button, a double click) or already finished."""
-    db.session.refresh(attempt)
+    attempt = owned_attempt(attempt_id)  # as the conflict left it
     target = next((q for q in attempt.questions if q.position == position), None)
     title = "Quiz already finished" if attempt.finished_at else f"Question {position} is already answered"
     return conflict_page(attempt, target, title, message)

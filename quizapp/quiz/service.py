@@ -21,7 +21,7 @@ from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
-from .question_page import AttemptHeader
+from .question_page import AttemptHeader, QuestionRow, question_row_at
 
 # Answers that arrive this long after a time limit still count (network and page latency).
 GRACE = timedelta(seconds=15)
@@ -133,9 +133,11 @@ def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime
     raise QuizConflict("Another attempt at this assignment was started at the same moment; try again.")
 
 
-class AttemptTimes(Protocol):
+class AttemptState(Protocol):
     """What tells whether an attempt has ended: the ORM attempt, or the question page's plain header."""
 
+    @property
+    def id(self) -> int: ...
     @property
     def finished_at(self) -> datetime | None: ...
     @property
@@ -144,7 +146,7 @@ class AttemptTimes(Protocol):
     def closes_at(self) -> datetime | None: ...
 
 
-def ended_at(attempt: AttemptTimes, now: datetime) -> datetime | None:
+def ended_at(attempt: AttemptState, now: datetime) -> datetime | None:
     """When an unfinished attempt ended, if it has: its time limit (plus GRACE) or its assignment's close.
 
     No grace after the close: answers may be revealed from then on, so none may arrive later.
@@ -229,15 +231,17 @@ class UnknownQuestion(LookupError):
     """The attempt has no question at that position."""
 
 
-def question_to_answer(attempt: QuizAttempt, position: int) -> AttemptQuestion:
+def question_to_answer(attempt: AttemptState, position: int) -> QuestionRow:
     """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
     if attempt.finished_at is not None:
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
     closes = attempt.closes_at
     if closes is not None and utcnow() >= closes:
         raise QuizConflict(f"This assignment closed at {closes:%Y-%m-%d %H:%M} UTC; answers are no longer accepted.")
-    target = question_at(attempt, position)
-    if target.answer is not None:
+    target = question_row_at(attempt.id, position)
+    if target is None:
+        raise UnknownQuestion(f"This quiz has no question {position}.")
+    if target.answered:
         raise QuizConflict(f"Question {position} has already been answered; it counts once.")
     return target
 
@@ -325,7 +329,7 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
     answer_question(attempt, question_to_answer(attempt, position), response)
 
 
-def answer_question(attempt: QuizAttempt, target: AttemptQuestion, response: Any) -> None:
+def answer_question(attempt: QuizAttempt | AttemptHeader, target: QuestionRow, response: Any) -> None:
     """record_answer for a question just returned by question_to_answer (the answer view reads it to build its
     form: reading it again cost a statement). Raises QuizConflict or InvalidResponse and changes nothing."""
     position = target.position
