@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -187,11 +188,24 @@ def answer_form(data: dict[str, Any], formdata: object | None = None) -> FlaskFo
     one of them, so a tampered form never reaches grading.
     """
 
+    name, key = response_name(data), key_of(data)
+    try:
+        form_class = _answer_form_class(name, key)
+    except TypeError:  # a key that cannot be hashed (none today): built for this request only
+        form_class = _answer_form_class.__wrapped__(name, key)
+    return form_class(formdata=formdata) if formdata is not None else form_class()
+
+
+@lru_cache(maxsize=1024)
+def _answer_form_class(name: str, key: Any) -> type[FlaskForm]:
+    """The form class of a question's response type and key, kept per key: building it (a class and its fields)
+    was half the cost of an answer form, the rest binding it to a request (benchmarks/README.md)."""
+
     class AnswerForm(FlaskForm):
         submit = SubmitField("Submit answer")
 
-    response_form(data).fields(AnswerForm, key_of(data))
-    return AnswerForm(formdata=formdata) if formdata is not None else AnswerForm()
+    RESPONSE_FORMS[name].fields(AnswerForm, key)
+    return AnswerForm
 
 
 def unanswered_form(data: dict[str, Any]) -> FlaskForm | None:

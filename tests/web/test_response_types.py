@@ -218,3 +218,15 @@ def test_the_answer_forms_token_and_button_are_written_as_wtforms_renders_them(c
         assert re.sub(r'value="[^"]+"', 'value=""', re.search(r'<input [^>]*name="csrf_token"[^>]*>',
                                                               form_html).group(0)) == wtforms_token
         assert re.findall(r'<input [^>]*type="submit"[^>]*>', form_html) == [button]
+
+
+def test_answer_form_classes_are_kept_per_key_and_validate_their_own_choices(app: Flask):
+    """The form class is built once per response type and key (responses._answer_form_class): the same question
+    gets the same class, another question its own, and each form still refuses the other's values."""
+    other = {**SEVERAL, "options": ["A", "B", "C", "D", "E", "F"]}
+    with app.test_request_context(method="POST", data={"choice": ["5"]}):
+        assert type(answer_form(SEVERAL)) is type(answer_form(dict(SEVERAL)))
+        assert type(answer_form(other)) is not type(answer_form(SEVERAL))
+        assert type(answer_form(MATCHING)) is type(answer_form(MATCHING))
+        assert answer_form(other, request.form).validate()
+        assert not answer_form(SEVERAL, request.form).validate()  # option 5 is not one of its four
