@@ -17,6 +17,7 @@ from quizapp import create_app
 from quizapp.core.passwords import password_problems
 from quizapp.extensions import db
 from quizapp.models import Bank, BankUpload, LoginFailure, QuizAttempt
+from quizapp.security import HEADERS
 from tests.conftest import AuthActions, make_app, start_quiz
 from tests.web.test_instructor import make_instructor
 
@@ -32,6 +33,21 @@ def test_security_headers_on_every_response(client):
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+        assert all(len(headers.getlist(name)) == 1 for name in HEADERS), "each header once"
+
+
+def test_the_kept_session_serializer_follows_the_secret_key(app: Flask, client):
+    """The session's signing serializer is kept per set of keys (security.KeptSerializerSessionInterface): a
+    cookie signed with a key that was replaced is refused, and read again once that key is a fallback."""
+    attempt_id = start_quiz(client)
+    guest = client.get_cookie("session").value
+    assert client.get(f"/quiz/{attempt_id}").status_code == 200  # the guest's own quiz
+    old_key = app.secret_key
+    app.secret_key = "a-new-secret-key"
+    assert client.get(f"/quiz/{attempt_id}").status_code == 404  # the old cookie no longer names the guest
+    client.set_cookie("session", guest)
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert client.get(f"/quiz/{attempt_id}").status_code == 200
 
 
 def test_session_cookie_is_httponly_and_samesite_and_secure_behind_https(tmp_path, auth):
