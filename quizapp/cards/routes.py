@@ -10,12 +10,12 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..banks import bank_by_slug, enabled_banks, fact_bank
+from ..banks import BankRef, enabled_banks, fact_bank, fact_bank_ref
 from ..core.cards import TOPICS, cards_by_topic, topic_titles
 from ..core.deck_export import deck_csv, write_apkg
 from ..core.scheduling import format_interval, next_due, preview_intervals
 from ..extensions import db
-from ..models import Bank, User
+from ..models import User
 from ..owner import current_owner
 from . import bp
 from .forms import CardSettingsForm, RateForm, UndoForm
@@ -33,8 +33,8 @@ from .stats import stats_context
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
-def _bank(slug: str) -> Bank:
-    bank = bank_by_slug(slug)
+def _bank(slug: str) -> BankRef:
+    bank = fact_bank_ref(slug)
     if bank is None:
         abort(404, description=f"There is no deck '{slug}'.")
     return bank

@@ -25,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from ..banks import fact_bank
+from ..banks import BankRef, fact_bank
 from ..core.cards import Flashcard, derive_cards, interleaved
 from ..core.scheduling import (
     CardProgress,
@@ -52,7 +52,7 @@ class ReviewConflict(Exception):
 _deck_cache: dict[str, tuple[Flashcard, ...]] = {}
 
 
-def deck_cards(row: Bank) -> tuple[Flashcard, ...]:
+def deck_cards(row: Bank | BankRef) -> tuple[Flashcard, ...]:
     """Every card of a bank, derived once per bank version (keyed by content hash, like the parsed bank)."""
     cards = _deck_cache.get(row.content_hash)
     if cards is None:
@@ -66,7 +66,7 @@ _order_cache: dict[tuple[str, tuple[str, ...], str], Mapping[str, Flashcard]] = 
 ORDER_CACHE_SIZE = 1024  # learners' deck orders kept per process (about 5 KB each for a 106-card deck)
 
 
-def cards_in_order(bank: Bank, topics: Sequence[str], learner: str) -> Mapping[str, Flashcard]:
+def cards_in_order(bank: Bank | BankRef, topics: Sequence[str], learner: str) -> Mapping[str, Flashcard]:
     """The chosen sub-decks' cards in this learner's interleaved new-card order, by id.
 
     The order is pure (the bank version, the topics and the learner fix it), so it is kept per process: shuffling
@@ -205,7 +205,7 @@ class DeckState(NamedTuple):
     progress: dict[str, CardProgress]
 
 
-def deck_state(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSettings,
+def deck_state(owner: Owner, bank: Bank | BankRef, now: datetime, settings: SchedulerSettings,
                session_start: datetime | None = None) -> DeckState:
     """The deck's card states, the day's counts for the limits and, given ``session_start``, the session's
     ratings: one statement (two cost the review page and the rating about 100 Python calls more).
@@ -226,7 +226,7 @@ def deck_state(owner: Owner, bank: Bank, now: datetime, settings: SchedulerSetti
 class Deck:
     """A bank's cards narrowed to the chosen topics, with the learner's queue."""
 
-    bank: Bank
+    bank: Bank | BankRef
     cards: Mapping[str, Flashcard]
     progress: dict[str, CardProgress]
     queue: Queue
@@ -246,7 +246,7 @@ def learner_key(owner: Owner) -> str:
     return f"guest:{owner.guest_token or ''}"
 
 
-def load_deck(owner: Owner, bank: Bank, topics: Sequence[str], user: User | None, now: datetime,
+def load_deck(owner: Owner, bank: Bank | BankRef, topics: Sequence[str], user: User | None, now: datetime,
               session_start: datetime | None = None) -> Deck:
     """The chosen sub-decks with the learner's queue; new cards come in the learner's interleaved order.
 
@@ -286,7 +286,7 @@ def rate(owner: Owner, deck: Deck, card_id: str, rating: int, now: datetime,
     return outcome
 
 
-def undo_last(owner: Owner, bank: Bank) -> str | None:
+def undo_last(owner: Owner, bank: Bank | BankRef) -> str | None:
     """Undo the newest rating in this deck: restore the card's previous state and delete the log entry."""
     log = db.session.execute(select(ReviewLog).where(owner.filter(ReviewLog), ReviewLog.bank_id == bank.id)
                              .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1)
@@ -316,7 +316,7 @@ class SessionSummary:
         return 100.0 * self.again / self.reviewed if self.reviewed else 0.0
 
 
-def session_summary(owner: Owner, bank: Bank, since: datetime) -> SessionSummary:
+def session_summary(owner: Owner, bank: Bank | BankRef, since: datetime) -> SessionSummary:
     """This deck's ratings since ``since``: counted and summed by the database."""
     reviewed, again, milliseconds = db.session.execute(
         _summary_query(owner.by_user), _params(owner, bank=bank.id, since=_naive(since))).one()

@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ..banks import enabled_banks
+from ..banks import BankRef, enabled_banks
 from ..core.bar_chart import bar_chart_svg
 from ..core.card_stats import (
     card_counts,
@@ -29,7 +29,7 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
-def stats_context(owner: Owner, user: User | None, now: datetime, bank: Bank | None = None) -> dict[str, Any]:
+def stats_context(owner: Owner, user: User | None, now: datetime, bank: Bank | BankRef | None = None) -> dict[str, Any]:
     """Charts and counts for the statistics page: one deck's, or (``bank`` None) across every enabled deck."""
     settings = settings_for(user)
     state_filter = [owner.filter(CardState)] + ([CardState.bank_id == bank.id] if bank else [])

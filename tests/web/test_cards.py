@@ -537,3 +537,44 @@ def test_a_rating_needs_the_security_token_of_its_own_session(csrf_app: Flask):
     assert table_count(csrf_app, ReviewLog) == 0
     assert client.post(f"{DECK}/review", data={**post, "csrf_token": token.search(page).group(1)}).status_code == 302
     assert table_count(csrf_app, ReviewLog) == 1
+
+
+def test_the_flashcard_pages_bank_is_read_without_its_text_and_parsed_from_the_version_it_names(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch):
+    """The cards views read their bank as a BankRef: bank_by_slug's bank (enabled, not deleted, a fact bank) without
+    the ORM object or the text. On a parse-cache miss fact_bank reads the text whose hash the BankRef holds: the
+    bank's, or the earlier version's once a new one has been stored since the row was read."""
+    from quizapp import banks
+    from quizapp.banks import bank_by_slug, fact_bank, fact_bank_ref, store_bank
+    from quizapp.cards import service
+
+    def empty_caches() -> None:  # as in a worker that has not parsed the bank yet
+        monkeypatch.setattr(banks, "_PARSED", banks._ParsedByKey())
+        monkeypatch.setattr(service, "_deck_cache", {})
+        monkeypatch.setattr(service, "_order_cache", {})
+
+    empty_caches()
+    page = client.get("/cards/sql-vs-nosql/review")
+    assert page.status_code == 200 and CARD_ID_RE.search(page.get_data(as_text=True))
+    title = "Relational (SQL) vs NoSQL databases"
+    with app.app_context():
+        bank = bank_by_slug("sql-vs-nosql")
+        old = fact_bank_ref("sql-vs-nosql")
+        assert bank is not None and old == (bank.id, "sql-vs-nosql", title, bank.content_hash)
+        assert store_bank(bank.source_text.replace(f"title: {title}", "title: SQL or NoSQL"),
+                          "sql-vs-nosql.yaml").status == "updated"
+        new = fact_bank_ref("sql-vs-nosql")
+        assert new is not None and new.title == "SQL or NoSQL" and new.content_hash != old.content_hash
+        empty_caches()
+        assert fact_bank(old).title == title and fact_bank(new).title == "SQL or NoSQL"
+
+        store_bank("::Sum:: 2 + 2? {=4 ~5}\n", "sums.gift")
+        assert bank_by_slug("sums") is None and fact_bank_ref("sums") is None  # not a fact bank
+        assert fact_bank_ref("no-such-deck") is None
+        bank.enabled = False
+        db.session.commit()
+        assert fact_bank_ref("sql-vs-nosql") is None
+        bank.enabled, bank.deleted_at = True, datetime(2026, 3, 1)
+        db.session.commit()
+        assert fact_bank_ref("sql-vs-nosql") is None
+    assert client.get("/cards/sql-vs-nosql/review").status_code == 404
