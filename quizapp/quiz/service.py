@@ -26,6 +26,10 @@ from .question_page import AttemptHeader, QuestionRow, question_row_at
 # Answers that arrive this long after a time limit still count (network and page latency).
 GRACE = timedelta(seconds=15)
 
+# The tables the writes below address without the ORM's unit of work (see _create and answer_question).
+_ANSWERS, _ATTEMPTS = cast(Table, Answer.__table__), cast(Table, QuizAttempt.__table__)
+_QUESTIONS = cast(Table, AttemptQuestion.__table__)
+
 
 class QuizConflict(Exception):
     """The action does not fit the attempt's state (already answered, finished, ...)."""
@@ -41,18 +45,31 @@ def _questions_for(bank_row: Bank, count: int, seed: int, kinds: Sequence[str] |
                           shuffle=shuffle)
 
 
-def _create(owner: Owner, bank_row: Bank, questions: list[dict[str, Any]], seed: int, **fields: Any) -> QuizAttempt:
+@dataclass(frozen=True)
+class StartedAttempt:
+    """A new attempt: what the views need to send the learner to it (read the rest with ``db.session.get``)."""
+
+    id: int
+    question_count: int
+
+
+def _create(owner: Owner, bank_row: Bank, questions: list[dict[str, Any]], seed: int,
+            **fields: Any) -> StartedAttempt:
+    """Store the attempt and its questions in two statements (the questions in one executemany) and commit: the
+    ORM's unit of work for the same rows was a sixth of a quiz start."""
     if not questions:
         raise QuizConflict("This bank has no questions of the kinds you chose.")
-    attempt = QuizAttempt(**owner.columns(), bank_id=bank_row.id, seed=seed, question_count=len(questions), **fields)
-    attempt.questions = [AttemptQuestion(position=i, kind=q["kind"], data=q) for i, q in enumerate(questions, 1)]
-    db.session.add(attempt)
+    attempt_id = db.session.execute(
+        insert(_ATTEMPTS).values(**owner.columns(), bank_id=bank_row.id, seed=seed, question_count=len(questions),
+                                 **fields).returning(_ATTEMPTS.c.id)).scalar_one()
+    db.session.execute(insert(_QUESTIONS), [{"attempt_id": attempt_id, "position": i, "kind": q["kind"], "data": q}
+                                            for i, q in enumerate(questions, 1)])
     db.session.commit()
-    return attempt
+    return StartedAttempt(attempt_id, len(questions))
 
 
 def start_attempt(owner: Owner, bank_row: Bank, count: int, kinds: Sequence[str] | None,
-                  feedback: str, category: str | None = None, seed: int | None = None) -> QuizAttempt:
+                  feedback: str, category: str | None = None, seed: int | None = None) -> StartedAttempt:
     """Generate the questions and store them, keys included, so the attempt is reproducible.
 
     A quiz on one category is a practise quiz (the progress page's "Practise this") and says so in the history.
@@ -70,7 +87,7 @@ def missed_questions(attempt: QuizAttempt) -> list[AttemptQuestion]:
             if not manually_graded(q.data) and (q.answer is None or q.answer.score < 1)]
 
 
-def start_retry(owner: Owner, attempt: QuizAttempt, seed: int | None = None) -> QuizAttempt:
+def start_retry(owner: Owner, attempt: QuizAttempt, seed: int | None = None) -> StartedAttempt:
     """"Retry my mistakes": a new quiz of the finished attempt's missed questions, as stored, in a new order."""
     if attempt.finished_at is None:
         raise QuizConflict("Finish the quiz before retrying its mistakes.")
@@ -99,7 +116,7 @@ def _last_attempt_number(assignment_id: int, user_id: int) -> int:
 
 
 def start_assignment_attempt(user_id: int, assignment: Assignment, now: datetime,
-                             seed: int | None = None) -> QuizAttempt:
+                             seed: int | None = None) -> StartedAttempt:
     """Start an attempt under the assignment's settings: open dates, attempts allowed, time limit."""
     if assignment.opens_at is not None and now < assignment.opens_at:
         raise QuizConflict(f"This assignment opens at {assignment.opens_at:%Y-%m-%d %H:%M} UTC.")
@@ -308,7 +325,6 @@ def _lock_unfinished(attempt: QuizAttempt) -> None:
 # An answer's two writes, built once (see the question pages' statements above) and run without the ORM's unit of
 # work (a flush and the update's session synchronisation were a tenth of an answer's Python calls): nothing reads
 # them back before the commit, which expires the session.
-_ANSWERS, _ATTEMPTS = cast(Table, Answer.__table__), cast(Table, QuizAttempt.__table__)
 _ADD_ANSWER = insert(_ANSWERS).values(attempt_question_id=bindparam("question"), response=bindparam("response"),
                                       score=bindparam("score"), answered_at=bindparam("answered_at"))
 # The score is added in SQL so two concurrent answers cannot overwrite each other's total; only while the attempt

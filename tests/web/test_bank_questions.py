@@ -141,7 +141,7 @@ def test_a_start_reads_only_the_questions_it_draws(bank: Flask, monkeypatch: pyt
         monkeypatch.setattr(ImportedQuestion, "from_dict",
                             classmethod(lambda cls, data: decoded.append(data["name"]) or original(data)))
         attempt = start_attempt(Owner(None, "guest"), row, 3, None, "immediate", seed=5)
-        shown = [q.data for q in attempt.questions]
+        shown = [q.data for q in db.session.get(QuizAttempt, attempt.id).questions]
         described = sum(len(q.get("descriptions", [])) + len(q.get("descriptions_after", [])) for q in shown)
         assert len(decoded) == 3 + described
         assert not any("source_text" in s for s in statements)
@@ -183,7 +183,7 @@ def test_an_assignment_start_keeps_its_categories_and_kinds(bank: Flask):
         names = [q.data["imported"]["name"] for q in db.session.get(QuizAttempt, attempt.id).questions]
         assert sorted(names) == sorted(q.name for q in gradable(reference(), ["single", "essay"],
                                                                 ["top/Part 0", "top/Part 2"]))
-        assert {q.data["kind"] for q in attempt.questions} == {"single", "essay"}
+        assert {q.data["kind"] for q in db.session.get(QuizAttempt, attempt.id).questions} == {"single", "essay"}
 
 
 # --- Loading is all or nothing --------------------------------------------------------------------------
