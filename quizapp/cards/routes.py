@@ -30,8 +30,6 @@ from .service import (
 )
 from .stats import stats_context
 
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-
 
 def _bank(slug: str) -> BankRef:
     bank = fact_bank_ref(slug)
@@ -96,7 +94,7 @@ def review(slug: str) -> str:
     new, learning, due = deck.queue.counts
     # The rating and undo forms are plain inputs in the template (RateForm and UndoForm validate the posts).
     return render_template("cards/review.html", bank=bank, topics=topics, card=card, shown=shown,
-                           shown_at=int(now.timestamp() * 1000), intervals=intervals, ratings=RATINGS,
+                           shown_at=int(now.timestamp() * 1000), intervals=intervals,
                            counts={"new": new, "learning": learning, "due": due},
                            undo=deck.logged.rated_since > 0,
                            topic_names=topic_titles(fact_bank(bank)))
