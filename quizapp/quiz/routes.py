@@ -21,19 +21,19 @@ from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
-from .question_page import AttemptHeader, QuestionRow, attempt_header, current_question
+from .question_page import AttemptHeader, QuestionRow, attempt_page
 from .responses import answer_form, response_from, unanswered_form
 from .service import (
     QuizConflict,
     UnknownQuestion,
     answer_question,
+    answerable,
     answers_at_the_end,
     answers_revealed,
     close_if_expired,
     ended_at,
     missed_questions,
     question_strip,
-    question_to_answer,
     start_attempt,
 )
 from .strip import strip_items
@@ -60,12 +60,13 @@ def owned_attempt(attempt_id: int, with_titles: bool = False) -> QuizAttempt:
     return attempt
 
 
-def owned_header(attempt_id: int) -> AttemptHeader:
-    """The attempt's header (question_page.py) if it belongs to the current user or guest; 404 otherwise."""
-    attempt = attempt_header(attempt_id)
-    if attempt is None or not current_owner().owns(attempt):
+def owned_page(attempt_id: int, position: int | None = None) -> tuple[AttemptHeader, QuestionRow | None]:
+    """The attempt's header and a question (question_page.attempt_page) if the attempt belongs to the current user
+    or guest; 404 otherwise."""
+    page = attempt_page(attempt_id, position)
+    if page is None or not current_owner().owns(page[0]):
         abort(404, description=NOT_YOURS)
-    return attempt
+    return page
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -159,14 +160,13 @@ def time_is_up(attempt: QuizAttempt) -> Response | None:
 def question(attempt_id: int) -> str | Response:
     """The current (first unanswered) question; when all are answered, the results, or in an answers-at-the-end
     quiz the summary page, where the learner submits."""
-    attempt = owned_header(attempt_id)
+    attempt, target = owned_page(attempt_id)  # with its first unanswered question
     if ended_at(attempt, utcnow()) is not None:
         expired = time_is_up(owned_attempt(attempt_id))  # closes it, through the ORM attempt
         if expired is not None:
             return expired
     if attempt.finished_at is not None:
         return redirect(url_for("quiz.results", attempt_id=attempt.id))
-    target = current_question(attempt)
     if target is None:  # every question answered: an answers-at-the-end quiz waits for its submission
         return redirect(url_for("quiz.summary", attempt_id=attempt.id))
     return render_question(attempt, target, unanswered_form(target.data))
@@ -196,11 +196,11 @@ def _typed_answer(target: AttemptQuestion | None) -> str | None:
 @bp.post("/<int:attempt_id>/answer/<int:position>")
 def answer(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """Grade one answer. Tampered, replayed or late answers get a 4xx and change nothing."""
-    attempt = owned_header(attempt_id)
+    attempt, stored = owned_page(attempt_id, position)
     if ended_at(attempt, utcnow()) is not None:
         return _too_late(owned_attempt(attempt_id), position)
     try:
-        target = question_to_answer(attempt, position)
+        target = answerable(attempt, position, stored)
     except UnknownQuestion as exc:
         abort(404, description=str(exc))
     except QuizConflict as exc:

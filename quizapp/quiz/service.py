@@ -250,12 +250,17 @@ class UnknownQuestion(LookupError):
 
 def question_to_answer(attempt: AttemptState, position: int) -> QuestionRow:
     """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
+    return answerable(attempt, position, question_row_at(attempt.id, position))
+
+
+def answerable(attempt: AttemptState, position: int, target: QuestionRow | None) -> QuestionRow:
+    """``target``, the attempt's question at ``position`` as read, if it may be answered now; raises QuizConflict
+    or UnknownQuestion."""
     if attempt.finished_at is not None:
         raise QuizConflict("This quiz is already finished; answers can no longer change.")
     closes = attempt.closes_at
     if closes is not None and utcnow() >= closes:
         raise QuizConflict(f"This assignment closed at {closes:%Y-%m-%d %H:%M} UTC; answers are no longer accepted.")
-    target = question_row_at(attempt.id, position)
     if target is None:
         raise UnknownQuestion(f"This quiz has no question {position}.")
     if target.answered:

@@ -371,3 +371,27 @@ def test_the_flag_timer_and_summary_forms_carry_a_token_that_is_accepted(csrf_ap
     assert client.post(submit).status_code == 400 and stored(csrf_app, attempt_id).finished_at is None
     assert client.post(submit, data={"csrf_token": form_token(page, submit)}).status_code == 302
     assert stored(csrf_app, attempt_id).finished_at is not None
+
+
+def test_the_question_page_reads_the_first_unanswered_question_whatever_the_order(app: Flask, client: FlaskClient):
+    """quiz/question_page.attempt_page: one statement gives the header and the lowest unanswered position, also
+    when later questions were answered first; a position gives that question with its answered state."""
+    from quizapp.quiz.question_page import attempt_page
+
+    attempt_id = start_quiz(client, kinds=["classify"], feedback="end", length=5)
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        keys = {q.position: q.data for q in attempt.questions}
+        record_answer(attempt, 2, keys[2]["answer"])
+        record_answer(db.session.get(QuizAttempt, attempt_id), 4, keys[4]["answer"])
+        header, first = attempt_page(attempt_id)
+        assert header.id == attempt_id and header.question_count == 5 and header.finished_at is None
+        assert (first.position, first.answered, first.data) == (1, False, keys[1])
+        record_answer(db.session.get(QuizAttempt, attempt_id), 1, keys[1]["answer"])
+        assert attempt_page(attempt_id)[1].position == 3
+        assert attempt_page(attempt_id, 4)[1].answered and not attempt_page(attempt_id, 3)[1].answered
+        assert attempt_page(attempt_id, 9)[1] is None and attempt_page(attempt_id + 100) is None
+        for position in (3, 5):
+            record_answer(db.session.get(QuizAttempt, attempt_id), position, keys[position]["answer"])
+        assert attempt_page(attempt_id)[1] is None  # every question answered
+    assert client.get(f"/quiz/{attempt_id}").location.endswith(f"/quiz/{attempt_id}/summary")
