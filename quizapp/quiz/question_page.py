@@ -87,8 +87,8 @@ _AT_POSITION = select(*_QUESTION_COLUMNS).where(AttemptQuestion.attempt_id == bi
 
 def attempt_page(attempt_id: int, position: int | None = None) -> tuple[AttemptHeader, QuestionRow | None] | None:
     """The attempt's header and its question at ``position``, by default its first unanswered one, in one
-    statement on the session's connection (two were 5 % of a question page here, and a round trip more on
-    PostgreSQL). None if there is no such attempt; the question is None if it has none there (or every
+    statement on the session's connection (two statements cost a question page 2 % more calls here, and a round
+    trip more on PostgreSQL). None if there is no such attempt; the question is None if it has none there (or every
     question is answered)."""
     if position is None:
         row = db.session.connection().execute(_WITH_FIRST_UNANSWERED, {"attempt": attempt_id}).first()
