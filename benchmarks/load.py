@@ -18,7 +18,7 @@ figures are capacity and latency under contention, not a traffic forecast.
 Examples::
 
     python benchmarks/load.py                    # SQLite, 1 instance, 32 and 128 users, 60 s each
-    python benchmarks/load.py --quick            # smoke run: 8 users, a few seconds per phase
+    python benchmarks/load.py --quick            # smoke run: 4 users, a few seconds per phase
     python benchmarks/load.py --instances 2 \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench
 
@@ -69,7 +69,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds of each baseline (hello, insert) per user count, half measured before the learner "
                         "phase and half after (20)")
     p.add_argument("--quick", action="store_true",
-                   help="smoke run: 8 users, 6 s learner phase, 4 s baselines (overrides the three above)")
+                   help="smoke run: 4 users, 6 s learner phase, 4 s baselines (overrides the three above)")
     p.add_argument("--database-url", help="SQLAlchemy URL of a PostgreSQL database to use instead of a temporary "
                                           "SQLite file. It is DROPPED and recreated: its name must contain 'bench' "
                                           "unless --force-reset is given")
@@ -85,7 +85,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                             "temporary directory, removed at the end)")
     args = p.parse_args(argv)
     if args.quick:
-        args.users, args.duration, args.baseline_duration = "8", 6, 4
+        args.users, args.duration, args.baseline_duration = "4", 6, 4
     args.user_counts = [int(u) for u in args.users.split(",") if u.strip()]
     return args
 

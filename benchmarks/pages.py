@@ -20,7 +20,7 @@ learner steps' worst p99. No assertions: the figures are for reading.
 Examples::
 
     python benchmarks/pages.py                  # SQLite, 10 s per step
-    python benchmarks/pages.py --quick          # 3 s per step
+    python benchmarks/pages.py --quick          # 2 s per step
     python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench
 """
 
@@ -221,13 +221,13 @@ def _rate(state: RateState) -> bool | None:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=float, default=10, help="seconds per measured step (10)")
-    p.add_argument("--quick", action="store_true", help="3 s per step")
+    p.add_argument("--quick", action="store_true", help="2 s per step")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     p.add_argument("--connections", default="32,4", help="comma-separated connection counts (32,4)")
     p.add_argument("--database-url", help="a PostgreSQL database to DROP and recreate (its name must contain 'bench')")
     args = p.parse_args(argv)
     started = time.monotonic()
-    seconds = 3.0 if args.quick else args.seconds
+    seconds = 2.0 if args.quick else args.seconds
     ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-pages-"))
     db_url = reset_postgres(args.database_url, False) if args.database_url else f"sqlite:///{workdir / 'q.sqlite'}"
