@@ -26,7 +26,7 @@ def upgrade():
         return
     for table, column in COLUMNS:
         # SQLite adds a NOT NULL column only with a default; the models have none, as every insert writes the text
-        # (Alembic's comparison leaves server defaults out, so the two schemas still compare equal).
+        # (Alembic's autogenerate compares server defaults only when asked to, so it reports no difference).
         op.execute(f"ALTER TABLE {table} ADD COLUMN {column}_last TEXT NOT NULL DEFAULT ''")
         op.execute(f"UPDATE {table} SET {column}_last = {column}")  # noqa: S608 - the names above
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
