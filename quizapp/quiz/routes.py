@@ -279,7 +279,7 @@ def results(attempt_id: int) -> str | Response:
     names = {c.id: c.name for c in fact_bank(attempt.bank).categories} if attempt.bank.is_factbank else {}
     return render_template("quiz/results.html", attempt=attempt, by_kind=accuracy_by_kind(rows),
                            by_category=accuracy_by_category(rows), category_names=names,
-                           missed=len(missed_questions(attempt)), retry_form=FlaskForm())
+                           missed=len(missed_questions(attempt)))
 
 
 from . import navigation  # noqa: E402,F401  (answers-at-the-end views, registered on bp)
