@@ -102,14 +102,15 @@ def slug_problem(row: Bank | None, owner_id: int | None) -> str | None:
 @collector_paused()
 def store_bank(source: str | bytes, filename: str, fmt: str | None = None, slug: str | None = None,
                title: str | None = None, owner_id: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> LoadResult:
+               progress: Callable[[int, int], None] | None = None, visibility: str | None = None) -> LoadResult:
     """Validate a bank (its text, or its UTF-8 bytes as :func:`read_bank_bytes` reads them) and insert it, or
     store it as a new version; all or nothing.
 
     An imported bank's questions are written as rows of the new version in the same transaction
     (``progress(written, total)`` after each batch). Raises ``BankError`` listing every problem, and
     writes nothing, when the file has errors or the slug belongs to another instructor's bank; any
-    other failure part-way also leaves nothing written.
+    other failure part-way also leaves nothing written. ``visibility`` (an upload's choice) is written with
+    the row, not by a later UPDATE: on SQLite that would write the bank's whole text again.
 
     Memory (a 50,000-question file is 25 MB of UTF-8, 47 MB as a str once it holds one non-ASCII
     character, and its parsed questions 85 MB): the text is stored from its UTF-8 bytes (see
@@ -131,6 +132,8 @@ def store_bank(source: str | bytes, filename: str, fmt: str | None = None, slug:
         raise BankError([f"{filename}: {problem}"])
     summary, warnings, factbank = check.summary(), check.warnings, check.factbank
     if row is not None and row.content_hash == digest and row.deleted_at is None:
+        if visibility is not None:
+            row.visibility = visibility  # for the caller's commit
         return LoadResult("unchanged", row, summary, warnings, factbank)
     status = "updated" if row is not None else "created"
     from .question_files import store_question_files  # late: that module's routes import this one's importers
@@ -150,6 +153,8 @@ def store_bank(source: str | bytes, filename: str, fmt: str | None = None, slug:
         row.title, row.description, row.format, row.filename = check.title, description, check.format, \
             fit_filename(filename)
         row.source_text, row.content_hash, row.loaded_at = _utf8_text(data), digest, utcnow()
+        if visibility is not None:
+            row.visibility = visibility
         store_question_files(row, check)  # embedded images, in the same transaction
         if factbank is None:
             db.session.flush()  # a new bank needs its id

@@ -6,7 +6,7 @@ import json
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -152,14 +152,17 @@ def confirm_upload(upload_id: int) -> str | Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400, description="The confirmation form was not valid.")
     forget_upload(upload_id)  # store_bank checks the file again: a 50,000-question check is not kept twice
+    # The text as bytes, and the ORM's str of it dropped: store_bank then holds a str of it only while it checks it.
+    data = pending.text.encode()
+    db.session.expire(pending, ["text"])
     try:
-        result = store_bank(pending.text, pending.filename, pending.format, pending.slug, pending.title,
-                            owner_id=current_user.id)
+        result = store_bank(data, pending.filename, pending.format, pending.slug, pending.title,
+                            owner_id=current_user.id, visibility=pending.visibility)
     except BankError as exc:
         db.session.rollback()
         return _preview(pending, exc.problems), 400
-    result.row.visibility = pending.visibility
-    db.session.delete(pending)
+    # By its id: the commit expired ``pending``, and deleting the object would load its text again first.
+    db.session.execute(delete(BankUpload).filter_by(id=upload_id))
     db.session.commit()
     flash(f"{result.status.capitalize()} {result.row.title}: {result.summary}.", "success")
     return redirect(url_for("instructor.bank", slug=result.row.slug))

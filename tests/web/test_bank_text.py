@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from quizapp.bank_questions import BankQuestion
 from quizapp.banks import store_bank
 from quizapp.core.bank_loader import BankError
 from quizapp.extensions import db
-from quizapp.models import Bank, BankVersion
+from quizapp.models import PRIVATE, SHARED, Bank, BankUpload, BankVersion
 
 # Characters of one, two, three and four UTF-8 bytes, in a name, a question and feedback.
 GIFT = ("::Café — ☕::Which drink is this? ☕ {=coffee#Right — café. ~tea#No: 🍵 is tea.}\n\n"
@@ -107,3 +107,34 @@ def test_the_cyclic_collector_stays_paused_for_the_whole_load(app: Flask, monkey
         store_bank(GIFT, "cafe.gift")
     assert enabled == {"slug_problem": False, "store_question_files": False, "write_questions": False}
     assert gc.isenabled()
+
+
+def test_a_confirmed_upload_reads_its_text_once_and_writes_its_bank_once(app: Flask):
+    """Its visibility goes in with the bank's row, and the upload is deleted by id: on SQLite an UPDATE of the row
+    wrote the bank's whole text again, and deleting the (committed, so expired) upload read its text back first."""
+    from tests.web.test_instructor import make_instructor, upload
+
+    teacher = app.test_client()
+    make_instructor(app, teacher)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    for visibility in (SHARED, PRIVATE):  # a new bank, then the same text again: unchanged but for who may use it
+        statements.clear()
+        response = upload(teacher, GIFT, "cafe.gift", visibility=visibility)
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            assert teacher.post(response.location + "/confirm").status_code == 302
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        reads = [s for s in statements if s.startswith("SELECT") and "bank_uploads.text" in s]
+        writes = [s for s in statements if s.startswith(("INSERT INTO banks", "UPDATE banks"))]
+        assert len(reads) == 1 and len(writes) == 1, (reads, writes)
+        with app.app_context():
+            row = db.session.execute(select(Bank).filter_by(slug="cafe")).scalar_one()
+            assert (row.visibility, row.source_text, row.version) == (visibility, GIFT, 1)
+            assert db.session.scalar(select(func.count()).select_from(BankUpload)) == 0
