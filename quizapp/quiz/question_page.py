@@ -7,51 +7,14 @@ other views of an attempt (changing answers, results, conflicts) keep the ORM ob
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Exists, Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from ..core.imported import ImportedQuestion
-from ..core.questions import Question
+from ..attempt_rows import AttemptHeader, QuestionRow
 from ..extensions import db
-from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, question_of
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptHeader:
-    """An attempt's row as its question page reads it (see QuizAttempt for the columns)."""
-
-    id: int
-    user_id: int | None
-    guest_token: str | None
-    feedback: str
-    question_count: int
-    deadline: datetime | None
-    finished_at: datetime | None
-    closes_at: datetime | None  # its assignment's close, if any
-    title: str  # its assignment's title, or its bank's
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionRow:
-    """A question of an attempt (see AttemptQuestion), and whether it has an answer."""
-
-    id: int
-    position: int
-    flagged: bool
-    data: dict[str, Any]
-    answered: bool
-
-    @property
-    def is_imported(self) -> bool:
-        return "imported" in self.data
-
-    @property
-    def question(self) -> Question | ImportedQuestion:
-        return question_of(self.data)
+from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt
 
 
 # Built once, run with parameters (building a statement cost more than running it).

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from ..attempt_rows import AttemptHeader, QuestionRow
 from ..banks import bank_by_slug, enabled_banks, fact_bank
 from ..core.progress import AnsweredRow, accuracy_by_category, accuracy_by_kind
 from ..core.questions import KINDS
@@ -21,7 +22,7 @@ from ..models import Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import current_owner
 from . import bp
 from .forms import PractiseForm, StartQuizForm
-from .question_page import AttemptHeader, QuestionRow, attempt_page
+from .question_page import attempt_page
 from .responses import answer_form, response_from, unanswered_form
 from .service import (
     QuizConflict,

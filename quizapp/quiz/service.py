@@ -13,6 +13,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import lti
+from ..attempt_rows import AttemptHeader, QuestionRow
 from ..bank_questions import draw_questions
 from ..banks import fact_bank
 from ..core.generators import generate_quiz
@@ -21,7 +22,7 @@ from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
-from .question_page import AttemptHeader, QuestionRow, question_row_at
+from .question_page import question_row_at
 
 # Answers that arrive this long after a time limit still count (network and page latency).
 GRACE = timedelta(seconds=15)
