@@ -13,7 +13,8 @@ question of a 10- and a 50-question quiz with answers at the end, so with the na
 ``answer`` (POST an answer to a 50-question quiz; when one is used up a new quiz is started inside the
 step, one start in 50 answers), ``rating`` (POST a rating and GET the next card, both timed and
 profiled; every 20 ratings, when a guest's new cards are done, a new guest is made inside the step too)
-and ``quiz start`` (POST, 10 questions of every kind). ``--profile STEP`` prints that step's cProfile table (``--sort``, ``--lines``).
+and ``quiz start`` (POST, 10 questions of every kind). ``--profile STEP`` prints that step's cProfile
+table (``--sort``, ``--lines``).
 
 The quizzes' seeds come from a counter (``--seed``) instead of ``secrets``, so every run asks the same
 questions and the calls per request of two versions can be compared (with random seeds a 10-question
