@@ -16,7 +16,7 @@ from .. import lti
 from ..attempt_rows import AttemptHeader, QuestionRow
 from ..bank_questions import draw_questions
 from ..banks import fact_bank
-from ..core.generators import generate_quiz
+from ..core.generators import POOL_SEEDS, generate_quiz
 from ..core.imported_quiz import grade_stored
 from ..core.responses.registry import manually_graded
 from ..extensions import db
@@ -39,8 +39,9 @@ class QuizConflict(Exception):
 def _questions_for(bank_row: Bank, count: int, seed: int, kinds: Sequence[str] | None,
                    categories: Sequence[str] | None, shuffle: bool = True) -> list[dict[str, Any]]:
     if bank_row.is_factbank:
+        # The pools on one of POOL_SEEDS seeds, which the process keeps; the quiz is drawn on its own seed.
         return [q.to_dict() for q in generate_quiz(fact_bank(bank_row), count=count, seed=seed, kinds=kinds or None,
-                                                   category=categories or None)]
+                                                   category=categories or None, pool_seed=seed % POOL_SEEDS)]
     source = f"{bank_row.title} ({bank_row.filename or bank_row.slug})"
     return draw_questions(bank_row, count, seed, source=source, kinds=kinds or None, categories=categories or None,
                           shuffle=shuffle)

@@ -99,3 +99,27 @@ def test_bank_lookups_by_id_and_chains_handed_out_as_new_lists():
     assert bank.org_chain("deepmind") == ["deepmind", "google"] and bank.org_related("google", "deepmind")
     with pytest.raises(KeyError):
         bank.category("no such category")
+
+
+def test_kept_pools_are_the_generated_ones_and_no_reader_changes_them():
+    """kept_generated keeps each kind's questions per bank and seed: the same as generating them anew, a pool a
+    quiz shuffles and empties is a copy, and the last POOL_SEEDS seeds per kind are kept, no more."""
+    from quizapp.core import generators
+
+    bank = load_bank_file(DEFAULT_BANK)
+    for kind in KINDS:
+        assert list(generators.kept_generated(bank, 7, kind)) == generators._generated(bank, 7, kind)
+    first = question_pool(bank, 7)
+    for questions in first.values():
+        questions.clear()  # what a reader may do with its pool
+    assert question_pool(bank, 7) == question_pool(load_bank_file(DEFAULT_BANK), 7)
+    assert generate_quiz(bank, count=10, seed=99, pool_seed=7) == \
+        generate_quiz(load_bank_file(DEFAULT_BANK), count=10, seed=99, pool_seed=7)
+    assert generate_quiz(bank, count=10, seed=7) == generate_quiz(bank, count=10, seed=7, pool_seed=7)
+    for seed in range(3 * generators.POOL_SEEDS):
+        question_pool(bank, seed)
+    kept = generators._kept(bank)
+    assert len(kept) == generators.POOL_SEEDS * len(KINDS)
+    classify = generators.GENERATORS["classify"]
+    assert (0, "classify", classify) not in kept and (3 * generators.POOL_SEEDS - 1, "classify", classify) in kept
+

@@ -180,3 +180,23 @@ def test_csrf_token_is_required(csrf_app: Flask):
     assert response.status_code == 302
     attempt_id = int(response.location.rsplit("/", 1)[1])
     assert client.post(f"/quiz/{attempt_id}/answer/1", data={"choice": "0"}).status_code == 400
+
+
+def test_quiz_starts_draw_on_their_seed_from_pools_of_a_few_pool_seeds(app):
+    """The app generates a quiz's pools on its seed modulo POOL_SEEDS (so a worker keeps them) and draws the quiz
+    on the seed itself: two seeds POOL_SEEDS apart share their pools, yet ask different quizzes."""
+    from quizapp.banks import bank_by_slug, fact_bank
+    from quizapp.core.generators import POOL_SEEDS, generate_quiz, question_pool
+    from quizapp.owner import Owner
+    from quizapp.quiz.service import start_attempt
+
+    with app.app_context():
+        row = bank_by_slug("llm-vs-genai")
+        asked = []
+        for seed in (5, 5 + POOL_SEEDS):
+            started = start_attempt(Owner(None, "guest"), row, 10, None, "immediate", seed=seed)
+            asked.append([q.data for q in db.session.get(QuizAttempt, started.id).questions])
+        pooled = [q.to_dict() for qs in question_pool(fact_bank(row), 5).values() for q in qs]
+        assert all(q in pooled for quiz in asked for q in quiz)
+        assert asked[0] != asked[1]
+        assert asked[0] == [q.to_dict() for q in generate_quiz(fact_bank(row), count=10, seed=5, pool_seed=5)]

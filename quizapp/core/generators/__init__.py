@@ -15,6 +15,8 @@ works out from the bank alone (its drafts, tables of candidates) it builds once 
 from __future__ import annotations
 
 import random
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -31,6 +33,7 @@ from .modality import modality
 from .multiple import multiple
 from .oddoneout import oddoneout
 from .organization import organization
+from .per_bank import per_bank as _per_bank  # not bound as per_bank: that name is the module
 from .scenario import scenario
 from .truefalse import truefalse
 
@@ -85,6 +88,12 @@ KINDS: dict[str, str] = {kind: g.label for kind, g in REGISTRY.items()}
 GENERATORS: dict[str, GeneratorFunction] = {kind: g.make for kind, g in REGISTRY.items()}
 
 
+# How many seeds a process keeps each kind's questions for, per bank (:func:`kept_generated`). The app generates
+# its quizzes' pools on one of these (POOL_SEEDS variants of every kind's questions and distractors); which
+# questions a quiz asks, and in which order, is still drawn on the quiz's own seed.
+POOL_SEEDS = 32
+
+
 def question_pool(bank: FactBank, seed: int, kinds: Iterable[str] | None = None,
                   category: str | Iterable[str] | None = None) -> dict[str, list[Question]]:
     """Every question of the requested kinds, per kind, optionally only about some categories (or their subsets)."""
@@ -92,12 +101,39 @@ def question_pool(bank: FactBank, seed: int, kinds: Iterable[str] | None = None,
     chosen = [category] if isinstance(category, str) else list(category or [])
     pools = {}
     for kind in wanted:
-        questions = _generated(bank, seed, kind)
+        questions = list(kept_generated(bank, seed, kind))
         if chosen:
             questions = [q for q in questions if any(bank.is_member(c, want) for c in q.categories for want in chosen)]
         if questions:
             pools[kind] = questions
     return pools
+
+
+@_per_bank
+def _kept(bank: FactBank) -> OrderedDict[tuple[int, str, GeneratorFunction], tuple[Question, ...]]:
+    return OrderedDict()
+
+
+_KEPT_LOCK = threading.Lock()
+
+
+def kept_generated(bank: FactBank, seed: int, kind: str) -> tuple[Question, ...]:
+    """:func:`_generated`, kept per bank for the last ``POOL_SEEDS`` seeds of each kind (and its generator, should
+    the registry change): the same questions (they are immutable), without generating them again. Generating every
+    kind's pool was two thirds of a quiz start, which now pays only for its draw once its pool seed has been seen
+    (see POOL_SEEDS)."""
+    kept, key = _kept(bank), (seed, kind, GENERATORS[kind])
+    with _KEPT_LOCK:
+        questions = kept.get(key)
+        if questions is not None:
+            kept.move_to_end(key)
+            return questions
+    questions = tuple(_generated(bank, seed, kind))
+    with _KEPT_LOCK:
+        kept[key] = questions
+        while len(kept) > POOL_SEEDS * len(GENERATORS):
+            kept.popitem(last=False)
+    return questions
 
 
 def _generated(bank: FactBank, seed: int, kind: str) -> list[Question]:
@@ -120,16 +156,17 @@ def is_true_false(q: Question) -> bool:
 
 
 def generate_quiz(bank: FactBank, count: int, seed: int, kinds: Iterable[str] | None = None,
-                  category: str | Iterable[str] | None = None) -> list[Question]:
+                  category: str | Iterable[str] | None = None, pool_seed: int | None = None) -> list[Question]:
     """A quiz of up to ``count`` questions, kinds taken in turn, in a seeded order.
 
     No fact is asked twice (across kinds too), and true/false statements alternate between
     true and false as far as the pool allows, so a quiz holds as many true as false ones
     (one more of either for an odd number). Returns fewer than ``count`` only when the bank
-    has fewer questions with new facts.
+    has fewer questions with new facts. The pools are generated on ``pool_seed`` (by default
+    ``seed``); the app passes one of :data:`POOL_SEEDS`, whose pools a process keeps.
     """
     rng = random.Random(seed)
-    pools = question_pool(bank, seed, kinds, category)
+    pools = question_pool(bank, seed if pool_seed is None else pool_seed, kinds, category)
     for questions in pools.values():
         rng.shuffle(questions)
     order = list(pools)
