@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
@@ -20,11 +21,25 @@ def _answers(app: Flask, attempt_id: int) -> int:
                                   .where(AttemptQuestion.attempt_id == attempt_id)).scalar_one()
 
 
-def test_no_answer_is_accepted_after_close_and_the_open_attempt_is_submitted(app: Flask):
+def _teacher_and_learner(app: Flask) -> tuple[FlaskClient, FlaskClient, str]:
+    """An instructor with the Aiken bank imported (its slug) and a registered learner, each with a client."""
     teacher, learner = app.test_client(), app.test_client()
     make_instructor(app, teacher)
     AuthActions(learner).register("lea")
-    slug = import_bank(teacher, AIKEN, "week1.txt")
+    return teacher, learner, import_bank(teacher, AIKEN, "week1.txt")
+
+
+def _opening_it_submits(app: Flask, learner: FlaskClient, attempt_id: int) -> str:
+    """Open the attempt's question page after it ended: it is submitted, and the page sends to its results."""
+    reply = learner.get(f"/quiz/{attempt_id}")
+    assert reply.status_code == 302 and reply.location.endswith(f"/quiz/{attempt_id}/results")
+    with app.app_context():
+        assert db.session.get(QuizAttempt, attempt_id).finished_at is not None
+    return reply.location
+
+
+def test_no_answer_is_accepted_after_close_and_the_open_attempt_is_submitted(app: Flask):
+    teacher, learner, slug = _teacher_and_learner(app)
     closes = (datetime.utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assignment_id, code = create_assignment(teacher, slug, feedback="after_close", closes_at=closes,
                                             attempts_allowed=2)  # no time limit
@@ -52,10 +67,7 @@ def test_no_answer_is_accepted_after_close_and_the_open_attempt_is_submitted(app
 
 
 def test_an_attempt_left_open_is_submitted_when_its_page_is_opened_after_close(app: Flask):
-    teacher, learner = app.test_client(), app.test_client()
-    make_instructor(app, teacher)
-    AuthActions(learner).register("lea")
-    slug = import_bank(teacher, AIKEN, "week1.txt")
+    teacher, learner, slug = _teacher_and_learner(app)
     closes = (datetime.utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     assignment_id, code = create_assignment(teacher, slug, closes_at=closes)
     started = learner.post(f"/a/{code}/start")
@@ -66,21 +78,14 @@ def test_an_attempt_left_open_is_submitted_when_its_page_is_opened_after_close(a
     with app.app_context():
         db.session.get(Assignment, assignment_id).closes_at = datetime.utcnow() - timedelta(seconds=1)
         db.session.commit()
-    reply = learner.get(f"/quiz/{attempt_id}")
-    assert reply.status_code == 302 and reply.location.endswith(f"/quiz/{attempt_id}/results")
-    with app.app_context():
-        attempt = db.session.get(QuizAttempt, attempt_id)
-        assert attempt.finished_at is not None
+    _opening_it_submits(app, learner, attempt_id)
     assert _answers(app, attempt_id) == 1  # submitted with what it had
 
 
 def test_a_question_page_opened_after_the_time_limit_submits_the_attempt(app: Flask):
     """The question page reads a plain header of the attempt (quiz/question_page.py): it still names the
     assignment, and once the time limit has passed it submits the attempt and says so on the results."""
-    teacher, learner = app.test_client(), app.test_client()
-    make_instructor(app, teacher)
-    AuthActions(learner).register("lea")
-    slug = import_bank(teacher, AIKEN, "week1.txt")
+    teacher, learner, slug = _teacher_and_learner(app)
     _, code = create_assignment(teacher, slug, title="Timed week", time_limit_minutes=5)
     attempt_id = int(learner.post(f"/a/{code}/start").location.rsplit("/", 1)[1])
     page = learner.get(f"/quiz/{attempt_id}").get_data(as_text=True)
@@ -88,10 +93,6 @@ def test_a_question_page_opened_after_the_time_limit_submits_the_attempt(app: Fl
     with app.app_context():
         db.session.get(QuizAttempt, attempt_id).deadline = datetime.utcnow() - timedelta(minutes=1)
         db.session.commit()
-    reply = learner.get(f"/quiz/{attempt_id}")
-    assert reply.status_code == 302 and reply.location.endswith(f"/quiz/{attempt_id}/results")
-    with app.app_context():
-        assert db.session.get(QuizAttempt, attempt_id).finished_at is not None
-    results = learner.get(reply.location).get_data(as_text=True)
+    results = learner.get(_opening_it_submits(app, learner, attempt_id)).get_data(as_text=True)
     assert "Time is up: the attempt was submitted with the answers given so far." in results
     assert learner.get(f"/quiz/{attempt_id}").location.endswith(f"/quiz/{attempt_id}/results")  # stays finished
