@@ -8,10 +8,10 @@ form into the response its grader expects, and its partial ``templates/quiz/resp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -74,7 +74,7 @@ def _matching_read(form: FlaskForm, key: MatchKey) -> list[int]:
     return [int(form[f"pair_{i}"].data) for i in range(len(key.items))]
 
 
-def _text_fields(form: type[FlaskForm], key: TextKey) -> None:
+def _text_fields(form: type[FlaskForm], key: None) -> None:
     form.choice = StringField("Your answer", validators=[InputRequired("Type your answer."),
                                                          Length(max=MAX_TEXT_ANSWER)])
 
@@ -90,7 +90,7 @@ def _is_number(form: FlaskForm, field: Field) -> None:
         raise ValidationError("That is not a number (write e.g. 3.14 or 1e-3).") from exc
 
 
-def _numeric_fields(form: type[FlaskForm], key: NumericKey) -> None:
+def _numeric_fields(form: type[FlaskForm], key: None) -> None:
     form.choice = StringField("Your answer (a number)", validators=[
         InputRequired("Type a number."), Length(max=MAX_NUMBER_ANSWER), _is_number])
 
@@ -121,7 +121,7 @@ def _essay_read(form: FlaskForm, key: EssayKey) -> str:
     return str(form.choice.data).rstrip()
 
 
-def _description_fields(form: type[FlaskForm], key: DescriptionKey) -> None:
+def _description_fields(form: type[FlaskForm], key: None) -> None:
     """A description is shown with the question after it and never posted on its own."""
 
 
@@ -150,27 +150,41 @@ def _fill_nothing(form: FlaskForm, key: Any, response: Any) -> None:
     """Nothing to show again."""
 
 
+def _whole_key(key: Any) -> Hashable:
+    return cast(Hashable, key)
+
+
+def _no_key(key: Any) -> None:
+    """For fields that are the same for every question of the type."""
+    return None
+
+
 @dataclass(frozen=True)
 class ResponseForm:
     """How the shell asks for and shows one response type."""
 
-    fields: Callable[[type[FlaskForm], Any], None]  # add the answer fields to a form class
+    fields: Callable[[type[FlaskForm], Any], None]  # add the answer fields to a form class, given ``class_key(key)``
     read: Callable[[FlaskForm, Any], Any]  # the validated form's response, as the type grades it
     partial: str  # the template with the ``answer`` and ``review`` macros
     fill: Callable[[FlaskForm, Any, Any], None] = _fill_nothing  # show a recorded response in the form again
     # The partial writes the empty fields itself from the key when no form is given (a question's first showing):
     # building the WTForms form for that cost a single-choice page 140 µs and a matching page half its calls.
     writes_empty_fields: bool = False
+    # What of the key the fields are built from: the form class is kept per response type and this value, so it
+    # must be small and hashable (a description's key holds its question, embedded images included).
+    class_key: Callable[[Any], Hashable] = _whole_key
 
 
 RESPONSE_FORMS: dict[str, ResponseForm] = {
     "single": ResponseForm(_single_fields, _single_read, "quiz/responses/single.html", _fill_single, True),
     "multiple": ResponseForm(_multiple_fields, _multiple_read, "quiz/responses/multiple.html", _fill_multiple, True),
     "matching": ResponseForm(_matching_fields, _matching_read, "quiz/responses/matching.html", _fill_matching, True),
-    "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html", _fill_typed),
-    "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html", _fill_typed),
+    "text": ResponseForm(_text_fields, _text_read, "quiz/responses/text.html", _fill_typed, class_key=_no_key),
+    "numeric": ResponseForm(_numeric_fields, _numeric_read, "quiz/responses/numeric.html", _fill_typed,
+                            class_key=_no_key),
     "essay": ResponseForm(_essay_fields, _essay_read, "quiz/responses/essay.html", _fill_typed),
-    "description": ResponseForm(_description_fields, _description_read, "quiz/responses/description.html"),
+    "description": ResponseForm(_description_fields, _description_read, "quiz/responses/description.html",
+                                class_key=_no_key),
 }
 if set(RESPONSE_FORMS) != set(RESPONSE_TYPES):
     raise RuntimeError(f"response types without a form: {sorted(set(RESPONSE_TYPES) - set(RESPONSE_FORMS))}")
@@ -188,23 +202,20 @@ def answer_form(data: dict[str, Any], formdata: object | None = None) -> FlaskFo
     one of them, so a tampered form never reaches grading.
     """
 
-    name, key = response_name(data), key_of(data)
-    try:
-        form_class = _answer_form_class(name, key)
-    except TypeError:  # a key that cannot be hashed (none today): built for this request only
-        form_class = _answer_form_class.__wrapped__(name, key)
+    name = response_name(data)
+    form_class = _answer_form_class(name, RESPONSE_FORMS[name].class_key(key_of(data)))
     return form_class(formdata=formdata) if formdata is not None else form_class()
 
 
 @lru_cache(maxsize=1024)
-def _answer_form_class(name: str, key: Any) -> type[FlaskForm]:
-    """The form class of a question's response type and key, kept per key: building it (a class and its fields)
-    was half the cost of an answer form, the rest binding it to a request (benchmarks/README.md)."""
+def _answer_form_class(name: str, class_key: Hashable) -> type[FlaskForm]:
+    """The form class of a response type and the part of a key its fields read, kept: building it (a class and its
+    fields) was half the cost of an answer form, the rest binding it to a request (benchmarks/README.md)."""
 
     class AnswerForm(FlaskForm):
         submit = SubmitField("Submit answer")
 
-    RESPONSE_FORMS[name].fields(AnswerForm, key)
+    RESPONSE_FORMS[name].fields(AnswerForm, class_key)
     return AnswerForm
 
 

@@ -12,6 +12,7 @@ from quizapp.core.imported import Answer as ImportedAnswer
 from quizapp.core.imported import ImportedQuestion, MatchPair
 from quizapp.core.imported_quiz import stored_question
 from quizapp.core.questions import Question
+from quizapp.core.responses.registry import key_of
 from quizapp.extensions import db
 from quizapp.models import Answer, QuizAttempt
 from quizapp.quiz.responses import RESPONSE_FORMS, answer_form
@@ -230,3 +231,13 @@ def test_answer_form_classes_are_kept_per_key_and_validate_their_own_choices(app
         assert type(answer_form(MATCHING)) is type(answer_form(MATCHING))
         assert answer_form(other, request.form).validate()
         assert not answer_form(SEVERAL, request.form).validate()  # option 5 is not one of its four
+    # Fields the same for every question of a type: one class, kept without the question's key (a description's
+    # holds its whole question, embedded images included).
+    other_short = imported(qtype="shortanswer", answers=(ImportedAnswer("llm", 1.0, "Yes."),))
+    with app.test_request_context():
+        assert type(answer_form(SHORT)) is type(answer_form(other_short))
+        assert type(answer_form(NUMBER)) is not type(answer_form(SHORT))
+    described = imported(qtype="description")
+    assert key_of(described).question.qtype == "description"
+    assert RESPONSE_FORMS["description"].class_key(key_of(described)) is None
+
