@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from .core.imported import ImportedQuestion
+from .core.imported_quiz import is_imported, question_of
 from .core.questions import Question
-from .models import question_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class QuestionRow:
 
     @property
     def is_imported(self) -> bool:
-        return "imported" in self.data
+        return is_imported(self.data)
 
     @property
     def question(self) -> Question | ImportedQuestion:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core.imported import ImportedQuestion
+from .core.imported_quiz import is_imported, question_of
 from .core.questions import Question
 from .extensions import db
 
@@ -261,13 +262,6 @@ class QuizAttempt(Model):
         return self.assignment.closes_at if self.assignment_id is not None and self.assignment else None
 
 
-def question_of(data: dict[str, Any]) -> Question | ImportedQuestion:
-    """The question a stored attempt question's data holds: generated, or imported from a bank file."""
-    if "imported" in data:
-        return ImportedQuestion.from_dict(data["imported"])
-    return Question.from_dict(data)
-
-
 class AttemptQuestion(Model):
     """A question as it was generated when the attempt started, key included (never sent before answering)."""
 
@@ -288,7 +282,7 @@ class AttemptQuestion(Model):
 
     @property
     def is_imported(self) -> bool:
-        return "imported" in self.data
+        return is_imported(self.data)
 
     @property
     def question(self) -> Question | ImportedQuestion:

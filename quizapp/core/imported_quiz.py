@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypedDict
 
 from .imported import ImportedQuestion
+from .questions import Question
 from .responses.base import InvalidResponse
 from .responses.registry import (
     IMPORTED_KINDS,
@@ -29,8 +30,9 @@ from .responses.registry import (
 
 __all__ = ["IMPORTED_KINDS", "POOL_KINDS", "QuestionColumns", "answer_feedback", "assignable_kinds",
            "attach_descriptions", "descriptions_wanted", "draw_ranks", "gradable", "grade_stored", "imported_of",
-           "is_imported", "kind_of", "kinds_offered", "question_columns", "question_key", "response_text",
-           "right_answer_text", "select_questions", "stored_description", "stored_question", "stored_questions"]
+           "is_imported", "kind_of", "kinds_offered", "question_columns", "question_key", "question_of",
+           "response_text", "right_answer_text", "select_questions", "stored_description", "stored_question",
+           "stored_questions"]
 
 # The kinds of the questions a quiz draws from (graded ones: every kind but "description").
 POOL_KINDS = frozenset(kind for t in RESPONSE_TYPES.values() if t.graded for kind in t.imported_kinds)
@@ -203,3 +205,8 @@ def is_imported(data: dict[str, Any]) -> bool:
 
 def imported_of(data: dict[str, Any]) -> ImportedQuestion:
     return ImportedQuestion.from_dict(data["imported"])
+
+
+def question_of(data: dict[str, Any]) -> Question | ImportedQuestion:
+    """The question a stored attempt question's data holds: generated, or imported from a bank file."""
+    return imported_of(data) if is_imported(data) else Question.from_dict(data)
