@@ -47,8 +47,6 @@ def _with_question(which: ColumnElement[bool]) -> Select[Any]:
 
 _WITH_FIRST_UNANSWERED = _with_question(AttemptQuestion.id == _FIRST_UNANSWERED_ID)
 _WITH_POSITION = _with_question(AttemptQuestion.position == bindparam("position"))
-_AT_POSITION = select(*_QUESTION_COLUMNS).where(AttemptQuestion.attempt_id == bindparam("attempt"),
-                                                AttemptQuestion.position == bindparam("position"))
 
 
 def attempt_page(attempt_id: int, position: int | None = None) -> tuple[AttemptHeader, QuestionRow | None] | None:
@@ -64,9 +62,3 @@ def attempt_page(attempt_id: int, position: int | None = None) -> tuple[AttemptH
         return None
     header, question = row[:_HEADER_COLUMNS], row[_HEADER_COLUMNS:]
     return AttemptHeader(*header), QuestionRow(*question) if question[0] is not None else None
-
-
-def question_row_at(attempt_id: int, position: int) -> QuestionRow | None:
-    """The attempt's question at ``position``, or None if it has none there."""
-    row = db.session.connection().execute(_AT_POSITION, {"attempt": attempt_id, "position": position}).first()
-    return QuestionRow(*row) if row is not None else None

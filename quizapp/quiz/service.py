@@ -22,7 +22,7 @@ from ..core.responses.registry import manually_graded
 from ..extensions import db
 from ..models import Answer, Assignment, AttemptQuestion, Bank, QuizAttempt, utcnow
 from ..owner import Owner
-from .question_page import question_row_at
+from .question_page import attempt_page
 
 # Answers that arrive this long after a time limit still count (network and page latency).
 GRACE = timedelta(seconds=15)
@@ -252,7 +252,8 @@ class UnknownQuestion(LookupError):
 
 def question_to_answer(attempt: AttemptState, position: int) -> QuestionRow:
     """The question at ``position`` if it may be answered now; raises QuizConflict or UnknownQuestion."""
-    return answerable(attempt, position, question_row_at(attempt.id, position))
+    page = attempt_page(attempt.id, position)
+    return answerable(attempt, position, page[1] if page is not None else None)
 
 
 def answerable(attempt: AttemptState, position: int, target: QuestionRow | None) -> QuestionRow:
@@ -353,8 +354,8 @@ def record_answer(attempt: QuizAttempt, position: int, response: int | list[int]
 
 
 def answer_question(attempt: QuizAttempt | AttemptHeader, target: QuestionRow, response: Any) -> None:
-    """record_answer for a question just returned by question_to_answer (the answer view reads it to build its
-    form: reading it again cost a statement). Raises QuizConflict or InvalidResponse and changes nothing."""
+    """record_answer for a question just returned by :func:`answerable` (the answer view reads it with the attempt's
+    header, in one statement, to build its form). Raises QuizConflict or InvalidResponse and changes nothing."""
     position = target.position
     score = grade_stored(target.data, response)
     try:
