@@ -232,12 +232,18 @@ def enabled_banks(fmt: str | None = "factbank") -> list[Bank]:
     return list(db.session.execute(query).scalars())
 
 
+def _usable_by_slug(by_format: bool) -> tuple[ColumnElement[bool], ...]:
+    """The enabled, undeleted bank of the parameter ``slug`` (and ``format``): what a learner's page may open."""
+    c = Bank.__table__.c  # the table's columns: they keep a plain-row query off the ORM's execution path
+    usable = (c.slug == bindparam("slug"), c.enabled.is_(True), c.deleted_at.is_(None))
+    return (*usable, c.format == bindparam("format")) if by_format else usable
+
+
 @cache
 def _bank_query(by_format: bool) -> Select[Bank]:
     """Built once, run with parameters (every page asks for its bank; building the statement cost more than SQLite
     took to run it)."""
-    query = select(Bank).filter_by(slug=bindparam("slug"), enabled=True, deleted_at=None)
-    return query.filter_by(format=bindparam("format")) if by_format else query
+    return select(Bank).where(*_usable_by_slug(by_format))
 
 
 def bank_by_slug(slug: str, fmt: str | None = "factbank") -> Bank | None:
@@ -247,12 +253,11 @@ def bank_by_slug(slug: str, fmt: str | None = "factbank") -> Bank | None:
 
 @cache
 def _ref_query() -> Select[int, str, str, str]:
-    b = Bank.__table__.c
-    return select(b.id, b.slug, b.title, b.content_hash).where(
-        b.slug == bindparam("slug"), b.enabled.is_(True), b.deleted_at.is_(None), b.format == "factbank")
+    c = Bank.__table__.c
+    return select(c.id, c.slug, c.title, c.content_hash).where(*_usable_by_slug(True))
 
 
 def fact_bank_ref(slug: str) -> BankRef | None:
     """The enabled fact bank ``slug`` (as ``bank_by_slug(slug)`` finds it), read as a plain row of its columns."""
-    row = db.session.execute(_ref_query(), {"slug": slug}).one_or_none()
+    row = db.session.execute(_ref_query(), {"slug": slug, "format": "factbank"}).one_or_none()
     return BankRef._make(row) if row is not None else None

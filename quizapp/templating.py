@@ -68,8 +68,8 @@ def imported_summary(question: ImportedQuestion) -> tuple[str, str]:
 KIND_NAMES: dict[str, str] = {**IMPORTED_KINDS, **KINDS}
 
 
-# Script roots whose layout links are kept, at most (it comes from the server's SCRIPT_NAME, a handful at most).
-MAX_LAYOUT_ROOTS = 16
+# Layout links kept, at most: the layout's 14 for each of a few script roots (the server's SCRIPT_NAME).
+MAX_LAYOUT_URLS = 256
 
 
 def _layout_url_builder() -> Callable[..., str]:
@@ -83,7 +83,7 @@ def _layout_url_builder() -> Callable[..., str]:
         url = urls.get(key)
         if url is None:
             url = url_for(endpoint, filename=filename) if filename is not None else url_for(endpoint)
-            if len(urls) < MAX_LAYOUT_ROOTS * 16:
+            if len(urls) < MAX_LAYOUT_URLS:
                 urls[key] = url
         return url
 
