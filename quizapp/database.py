@@ -6,15 +6,16 @@ the models and migrations are the same on both. Times are stored as naive UTC on
 
 from __future__ import annotations
 
+import select as io_select
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import CompoundSelect, Select, event, text
+from sqlalchemy.engine import Connection, Engine, ExecutionContext
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 
 from .extensions import db
 
@@ -59,8 +60,51 @@ def _postgresql_utc(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.autocommit = autocommit
 
 
+# The pooled connection's info key: set while it reads outside a transaction (see _postgresql_checkout).
+READS_OUTSIDE_TRANSACTION = "quizapp_reads_outside_transaction"
+
+
+def _postgresql_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A pooled connection, checked without a round trip, and set to read outside a transaction.
+
+    * **Alive?** An idle connection has nothing to say, so a socket with something to read means the server
+      closed it (a restart, a terminated backend): the pool is told to open a new one. This replaces the pool's
+      ``pre_ping``, a ``SELECT`` round trip before every request, which cost the page floor a quarter of its
+      requests/s here (benchmarks/README.md). A peer gone without closing is not seen, as it was not by the ping.
+    * **No transaction for reads.** psycopg sends a ``BEGIN`` before a statement outside a transaction, and the
+      pool a ``ROLLBACK`` after: two round trips more for a page that only reads. In autocommit a read is one
+      round trip; ``_begin_at_first_write`` turns autocommit off before the first statement that is not a plain
+      read, so writes are in one transaction, as before. SQLite's driver already works this way (it begins a
+      transaction at the first write), and under PostgreSQL's READ COMMITTED a read sees the same either way:
+      each statement its own snapshot. A ``SELECT ... FOR UPDATE`` is not a plain read: its locks need the
+      transaction.
+    """
+    if dbapi_connection.closed or io_select.select([dbapi_connection.fileno()], [], [], 0)[0]:
+        raise DisconnectionError("the database server closed this pooled connection")
+    dbapi_connection.autocommit = True
+    record.info[READS_OUTSIDE_TRANSACTION] = True
+
+
+def _is_plain_read(context: ExecutionContext | None) -> bool:
+    statement = getattr(getattr(context, "compiled", None), "statement", None)
+    # Written-out SQL (text()) could be anything, so it is not a plain read; neither is a locking SELECT.
+    return isinstance(statement, Select | CompoundSelect) and statement._for_update_arg is None
+
+
+def _begin_at_first_write(conn: Connection, _cursor: Any, _statement: str, _parameters: Any,
+                          context: ExecutionContext | None, _executemany: bool) -> None:
+    """Before the first statement that is not a plain read, leave autocommit: psycopg then begins a transaction,
+    which the session commits or rolls back. A connection given its own isolation level is left alone."""
+    info = conn.connection.info
+    if info.get(READS_OUTSIDE_TRANSACTION) and not _is_plain_read(context) \
+            and "isolation_level" not in conn.get_execution_options():
+        info[READS_OUTSIDE_TRANSACTION] = False
+        conn.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
+
+
 def init_app(app: Flask) -> None:
-    """SQLite: foreign keys, WAL, a busy timeout and the flush mode. PostgreSQL: sessions in UTC."""
+    """SQLite: foreign keys, WAL, a busy timeout and the flush mode. PostgreSQL: sessions in UTC, pooled
+    connections checked at checkout, reads outside a transaction."""
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -71,6 +115,8 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_pragmas(synchronous))
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "connect", _postgresql_utc)
+            event.listen(engine, "checkout", _postgresql_checkout)
+            event.listen(engine, "before_cursor_execute", _begin_at_first_write)
 
 
 def is_read_only_error(error: BaseException) -> bool:
