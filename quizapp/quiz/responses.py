@@ -1,8 +1,8 @@
 """The answer form and template partial of every response type, registered in one place.
 
 The core (``quizapp.core.responses``) grades; here each response type gets a WTForms builder (its
-fields, with validators, on a CSRF-protected ``FlaskForm``), a reader that turns the validated
-form into the response its grader expects, and its partial ``templates/quiz/responses/<name>.html``
+fields, with validators, on a ``FlaskForm``; CSRFProtect checks the post's token), a reader that turns the
+validated form into the response its grader expects, and its partial ``templates/quiz/responses/<name>.html``
 (macros ``answer`` for the question page and ``review`` for feedback and results).
 """
 
@@ -213,6 +213,11 @@ def _answer_form_class(name: str, class_key: Hashable) -> type[FlaskForm]:
     fields) was half the cost of an answer form, the rest binding it to a request (benchmarks/README.md)."""
 
     class AnswerForm(FlaskForm):
+        class Meta:
+            # CSRFProtect has checked the post's token before the view, and the page writes its token with
+            # csrf_token(): a second check and a new signed token per form were 40 % of the form's cost.
+            csrf = False
+
         submit = SubmitField("Submit answer")
 
     RESPONSE_FORMS[name].fields(AnswerForm, class_key)

@@ -7,6 +7,7 @@ import re
 
 from flask import Flask, request
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 
 from quizapp.core.imported import Answer as ImportedAnswer
 from quizapp.core.imported import ImportedQuestion, MatchPair
@@ -202,16 +203,23 @@ def test_matching_selects_are_written_as_wtforms_renders_them(app: Flask, client
 
 def test_the_answer_forms_token_and_button_are_written_as_wtforms_renders_them(csrf_app: Flask):
     """templates/quiz/question.html writes the answer form's CSRF token and button itself: the same tags WTForms
-    renders (the token's value aside, which is signed per request), asking and changing an answer."""
+    renders (the token's value aside, which is signed per request), asking and changing an answer. The answer form
+    has no token field of its own: CSRFProtect checks the post's token, and refuses a post without it."""
     client = csrf_app.test_client()
     token = csrf_token_of(client)
     attempt_id = start_quiz(client, kinds=["classify"], feedback="end", csrf_token=token)
     asked = client.get(f"/quiz/{attempt_id}").get_data(as_text=True)
+    for refused in ({"choice": "0"}, {"csrf_token": token[:-2] + "xx", "choice": "0"}):
+        response = client.post(f"/quiz/{attempt_id}/answer/1", data=refused)
+        assert response.status_code == 400 and "security token" in response.get_data(as_text=True)
+    with csrf_app.app_context():
+        assert db.session.query(Answer).count() == 0
     assert client.post(f"/quiz/{attempt_id}/answer/1", data={"csrf_token": token, "choice": "0"}).status_code == 302
     changing = client.get(f"/quiz/{attempt_id}/q/1").get_data(as_text=True)
     with csrf_app.test_request_context():
         form = answer_form({"kind": "classify", "prompt": "?", "options": ["a", "b"], "answer": 0})
-        wtforms_token = re.sub(r'value="[^"]+"', 'value=""', str(form.csrf_token))
+        assert "csrf_token" not in form
+        wtforms_token = re.sub(r'value="[^"]+"', 'value=""', str(FlaskForm().csrf_token))
         buttons = [str(form.submit(**{"class": "button primary", "value": value}))
                    for value in ("Submit answer", "Save changed answer")]
     for html, button in ((asked, buttons[0]), (changing, buttons[1])):
