@@ -7,7 +7,8 @@ function calls per request counted by cProfile: a figure the machine's load does
 versions can be compared from one run each. Each step is printed beside ``/bench/hello`` (nothing) and
 ``/bench/page`` (one row read and the site layout rendered: the floor of a page).
 
-Steps: ``hello``, ``page`` (the floor), ``question 10`` and ``question 50`` (the first unanswered
+Steps: ``hello``, ``insert`` (``POST /bench/insert``: one row written and committed, the floor of a write),
+``page`` (the floor of a read), ``question 10`` and ``question 50`` (the first unanswered
 question of a 10- and a 50-question quiz with answers at the end, so with the navigation strip),
 ``question immediate`` (10 questions, feedback after each), ``review`` (the flashcard review page),
 ``answer`` (POST an answer to a 50-question quiz; when one is used up a new quiz is started inside the
@@ -52,7 +53,7 @@ CARD_ID = re.compile(r'name="card_id" type="hidden" value="([^"]+)"')
 SHOWN_AT = re.compile(r'name="shown_at" type="hidden" value="([^"]*)"')
 KIND_BOX = re.compile(r'name="kinds"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="kinds"')
 ANSWER_FIELDS = {"choice": "0", **{f"pair_{i}": "0" for i in range(8)}}
-STEPS = ("hello", "page", "question 10", "question 50", "question immediate", "review", "answer", "rating",
+STEPS = ("hello", "insert", "page", "question 10", "question 50", "question immediate", "review", "answer", "rating",
          "quiz start")
 
 
@@ -124,7 +125,10 @@ def steps(app) -> dict[str, Callable[[], None]]:
             rater[0] = Learner(app.test_client())
             rater[0].rate()
 
-    return {"hello": get("/bench/hello"), "page": get("/bench/page"),
+    def insert() -> None:
+        assert learner.client.post("/bench/insert").status_code == 200
+
+    return {"hello": get("/bench/hello"), "insert": insert, "page": get("/bench/page"),
             **{name: get(url) for name, url in urls.items()}, "review": get(f"/cards/{BANK}/review"),
             "answer": learner.answer, "rating": rate, "quiz start": lambda: learner.start(10, "immediate")}
 
