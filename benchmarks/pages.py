@@ -17,10 +17,15 @@ question and review pages ÷ hello (and ÷ the page floor), answer and rating ÷
 ÷ question page (cost per request; the page of a 10- and of a 50-question quiz), p99 ÷ p50 and the
 learner steps' worst p99. No assertions: the figures are for reading.
 
+With ``--rounds N`` every step is measured N times, round after round, and each ratio is the median of
+the rounds' ratios (with their range): the steps of one round run within a minute of each other, and this
+machine's speed drifts by 20–40 % between minutes, which moved a single run's ratios by as much.
+
 Examples::
 
     python benchmarks/pages.py                  # SQLite, 10 s per step
     python benchmarks/pages.py --quick          # 2 s per step
+    python benchmarks/pages.py --seconds 2 --rounds 5   # every step 5 times; each ratio the rounds' median
     python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/quizapp_bench
 """
 
@@ -223,16 +228,47 @@ def _rate(state: RateState) -> bool | None:
     return status == 302
 
 
+def measure_level(base: str, cookie: str, conns: int, seconds: float, attempt: int, short_attempt: int,
+                  kinds: list[str]) -> dict[str, Figures]:
+    """Every step once at ``conns`` connections (a round of one level)."""
+    level: dict[str, Figures] = {}
+    level["hello"] = wrk(f"{base}/bench/hello", cookie, conns, seconds, name="hello")
+    level["insert"] = wrk(f"{base}/bench/insert", cookie, conns, seconds, "POST", "insert")
+    level["page floor"] = wrk(f"{base}/bench/page", cookie, conns, seconds, name="page floor")
+    level["question page"] = wrk(f"{base}/quiz/{attempt}", cookie, conns, seconds, name="question page")
+    level["question page 10"] = wrk(f"{base}/quiz/{short_attempt}", cookie, conns, seconds, name="question page 10")
+    level["review page"] = wrk(f"{base}/cards/{BANK}/review", cookie, conns, seconds, name="review page")
+    threads = conns
+    level["insert (client)"] = threaded("insert (client)", base, threads, seconds, lambda c: c,
+                                        lambda c: c.request("POST", "/bench/insert", [])[0] == 200)
+    for length, step in ((50, "question (client)"), (10, "question 10 (client)")):
+        level[step] = threaded(
+            step, base, threads, seconds,
+            lambda c, n=length: (c, c.start_quiz(n, "end", c.csrf("/quiz/"), kinds)),
+            lambda s: s[0].request("GET", f"/quiz/{s[1]}")[0] == 200)
+    level["answer"] = threaded("answer", base, threads, seconds, lambda c: AnswerState(c, kinds), _answer)
+    level["rating"] = threaded("rating", base, threads, seconds, RateState, _rate)
+    level["quiz start"] = threaded(
+        "quiz start", base, threads, seconds, lambda c: (c, c.csrf("/quiz/")),
+        lambda s: s[0].request("POST", "/quiz/", [("csrf_token", s[1]), ("bank", BANK),
+                                                  *(("kinds", k) for k in kinds), ("length", "10"),
+                                                  ("feedback", "immediate")])[0] == 302)
+    return level
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seconds", type=float, default=10, help="seconds per measured step (10)")
     p.add_argument("--quick", action="store_true", help="2 s per step")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure every step this many times, in rounds (1); the ratios are the median of the "
+                        "rounds' ratios")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     p.add_argument("--connections", default="32,4", help="comma-separated connection counts (32,4)")
     p.add_argument("--database-url", help="a PostgreSQL database to DROP and recreate (its name must contain 'bench')")
     args = p.parse_args(argv)
     started = time.monotonic()
-    seconds = 2.0 if args.quick else args.seconds
+    seconds, rounds = 2.0 if args.quick else args.seconds, max(1, args.rounds)
     ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-pages-"))
     db_url = reset_postgres(args.database_url, False) if args.database_url else f"sqlite:///{workdir / 'q.sqlite'}"
@@ -242,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(f"quizapp page benchmark: {'PostgreSQL' if args.database_url else 'SQLite (WAL)'}, gunicorn "
           f"{args.workers} sync workers, {os.cpu_count()} CPUs shared with the load generators; {seconds:.0f} s a "
-          f"step; load average {load[0]:.1f}")
+          f"step, {rounds} round(s); load average {load[0]:.1f}")
     procs: list[subprocess.Popen] = []
     try:
         procs, hosts, _ = start_servers(argparse.Namespace(instances=1, workers=args.workers), env, workdir)
@@ -253,31 +289,11 @@ def main(argv: list[str] | None = None) -> int:
         attempt = guest.start_quiz(50, "end", token, kinds)
         short_attempt = guest.start_quiz(10, "end", token, kinds)
         guest.request("GET", f"/cards/{BANK}/review")
-        rows: dict[int, dict[str, Figures]] = {}
-        for conns in (int(n) for n in args.connections.split(",")):
-            level = rows.setdefault(conns, {})
-            level["hello"] = wrk(f"{base}/bench/hello", guest.cookie, conns, seconds, name="hello")
-            level["insert"] = wrk(f"{base}/bench/insert", guest.cookie, conns, seconds, "POST", "insert")
-            level["page floor"] = wrk(f"{base}/bench/page", guest.cookie, conns, seconds, name="page floor")
-            level["question page"] = wrk(f"{base}/quiz/{attempt}", guest.cookie, conns, seconds, name="question page")
-            level["question page 10"] = wrk(f"{base}/quiz/{short_attempt}", guest.cookie, conns, seconds,
-                                            name="question page 10")
-            level["review page"] = wrk(f"{base}/cards/{BANK}/review", guest.cookie, conns, seconds, name="review page")
-            threads = conns
-            level["insert (client)"] = threaded("insert (client)", base, threads, seconds, lambda c: c,
-                                                lambda c: c.request("POST", "/bench/insert", [])[0] == 200)
-            for length, step in ((50, "question (client)"), (10, "question 10 (client)")):
-                level[step] = threaded(
-                    step, base, threads, seconds,
-                    lambda c, n=length: (c, c.start_quiz(n, "end", c.csrf("/quiz/"), kinds)),
-                    lambda s: s[0].request("GET", f"/quiz/{s[1]}")[0] == 200)
-            level["answer"] = threaded("answer", base, threads, seconds, lambda c: AnswerState(c, kinds), _answer)
-            level["rating"] = threaded("rating", base, threads, seconds, RateState, _rate)
-            level["quiz start"] = threaded(
-                "quiz start", base, threads, seconds, lambda c: (c, c.csrf("/quiz/")),
-                lambda s: s[0].request("POST", "/quiz/", [("csrf_token", s[1]), ("bank", BANK),
-                                                          *(("kinds", k) for k in kinds), ("length", "10"),
-                                                          ("feedback", "immediate")])[0] == 302)
+        rows: dict[int, list[dict[str, Figures]]] = {}
+        for _ in range(rounds):
+            for conns in (int(n) for n in args.connections.split(",")):
+                rows.setdefault(conns, []).append(
+                    measure_level(base, guest.cookie, conns, seconds, attempt, short_attempt, kinds))
         report(rows)
         print(f"\nran in {time.monotonic() - started:.0f} s (with installing wrk, if it was missing); load average "
               f"{os.getloadavg()[0]:.1f} at the end")
@@ -287,35 +303,62 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(rows: dict[int, dict[str, Figures]]) -> None:
-    for conns, level in rows.items():
-        print(f"\n== {conns} connections ==")
+def ratios(level: dict[str, Figures]) -> dict[str, float]:
+    """The figures the goals are stated in, of one round of one level."""
+    rps = {name: f.rps for name, f in level.items()}
+    hello, floor, insert, start = rps["hello"], rps["page floor"], rps["insert (client)"], rps["quiz start"]
+    found = {"page floor / hello": floor / hello}
+    for page in ("question page", "question page 10", "review page"):
+        found[f"{page} / hello"], found[f"{page} / page floor"] = rps[page] / hello, rps[page] / floor
+    found["answer / insert"], found["rating / insert"] = rps["answer"] / insert, rps["rating"] / insert
+    found["quiz start / question 10"] = rps["question 10 (client)"] / start
+    found["quiz start / question 50"] = rps["question (client)"] / start
+    return found
+
+
+def _combined(rounds: list[dict[str, Figures]]) -> dict[str, Figures]:
+    """Each step over the rounds: requests and errors summed, req/s, p50 and p99 the rounds' medians."""
+    med = statistics.median
+    return {name: Figures(name, sum(r[name].requests for r in rounds), sum(r[name].errors for r in rounds),
+                          med(r[name].rps for r in rounds), med(r[name].p50_ms for r in rounds),
+                          med(r[name].p99_ms for r in rounds)) for name in rounds[0]}
+
+
+def report(rows: dict[int, list[dict[str, Figures]]]) -> None:
+    """Per level, the steps (medians over the rounds) and each ratio as the median of the rounds' ratios (their
+    range beside it when there are several rounds): each round's steps ran within a minute of each other, so a
+    round's ratio is less moved by the machine's drift than a ratio of figures measured minutes apart."""
+    for conns, rounds in rows.items():
+        level = _combined(rounds)
+        print(f"\n== {conns} connections ({len(rounds)} round(s)) ==")
         print(f"  {'step':<20}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}")
         for f in level.values():
             print(f"  {f.name:<20}{f.requests:>9}{f.errors:>7}{f.rps:>9.1f}{f.p50_ms:>9.1f}{f.p99_ms:>9.1f}"
                   f"{f.p99_ms / f.p50_ms if f.p50_ms else float('nan'):>9.2f}")
-        hello, insert = level["hello"].rps, level["insert (client)"].rps
-        floor = level["page floor"].rps
-        print(f"  page floor / hello (wrk):    {floor / hello:.3f}   (one row and the site layout: no page is cheaper)")
-        print(f"  question page / hello (wrk): {level['question page'].rps / hello:.3f}   (goal >= 0.35); "
-              f"/ page floor: {level['question page'].rps / floor:.3f}")
-        print(f"  question page of 10 / hello: {level['question page 10'].rps / hello:.3f}   (goal >= 0.35); "
-              f"/ page floor: {level['question page 10'].rps / floor:.3f}")
-        print(f"  review page / hello (wrk):   {level['review page'].rps / hello:.3f}   (goal >= 0.35); "
-              f"/ page floor: {level['review page'].rps / floor:.3f}")
-        print(f"  answer / insert (client):    {level['answer'].rps / insert:.3f}   (goal >= 0.6)")
-        print(f"  rating / insert (client):    {level['rating'].rps / insert:.3f}   (goal >= 0.6)")
-        start = level["quiz start"].rps
-        print(f"  quiz start cost / question page cost (client): {level['question 10 (client)'].rps / start:.2f} "
-              f"(the 10-question quiz's page), {level['question (client)'].rps / start:.2f} (the 50-question "
-              f"quiz's)   (goal <= 3)")
+        per_round = [ratios(r) for r in rounds]
+
+        def ratio(name: str, per_round: list[dict[str, float]] = per_round) -> str:
+            values = [r[name] for r in per_round]
+            spread = f" ({min(values):.3f}–{max(values):.3f})" if len(values) > 1 else ""
+            return f"{statistics.median(values):.3f}{spread}"
+
+        print(f"  page floor / hello (wrk):    {ratio('page floor / hello')}   (one row and the site layout: no page "
+              "is cheaper)")
+        for label, page in (("question page / hello (wrk):", "question page"),
+                            ("question page of 10 / hello:", "question page 10"),
+                            ("review page / hello (wrk):  ", "review page")):
+            print(f"  {label} {ratio(f'{page} / hello')}   (goal >= 0.35); / page floor: "
+                  f"{ratio(f'{page} / page floor')}")
+        print(f"  answer / insert (client):    {ratio('answer / insert')}   (goal >= 0.6)")
+        print(f"  rating / insert (client):    {ratio('rating / insert')}   (goal >= 0.6)")
+        print(f"  quiz start cost / question page cost (client): {ratio('quiz start / question 10')} (the 10-question "
+              f"quiz's page), {ratio('quiz start / question 50')} (the 50-question quiz's)   (goal <= 3)")
         worst = max(level.values(), key=lambda f: f.p99_ms / f.p50_ms if f.p50_ms else 0)
         print(f"  worst p99/p50: {worst.name} {worst.p99_ms / worst.p50_ms:.2f}   (goal <= 4 at 32 connections)")
         learner = [f for n, f in level.items() if n not in BASELINES]
         slowest = max(learner, key=lambda f: f.p99_ms)
         print(f"  learner steps' p99: median {statistics.median(f.p99_ms for f in learner):.1f} ms, worst "
               f"{slowest.name} {slowest.p99_ms:.1f} ms   (goal: each <= 25 ms at 4 connections)")
-
 
 if __name__ == "__main__":
     sys.exit(main())
