@@ -64,6 +64,13 @@ def _postgresql_utc(dbapi_connection: Any, _record: Any) -> None:
 READS_OUTSIDE_TRANSACTION = "quizapp_reads_outside_transaction"
 
 
+def _readable(fd: int) -> bool:
+    """Whether the socket has something to read, without waiting (poll: select() refuses descriptors past 1023)."""
+    poller = io_select.poll()
+    poller.register(fd, io_select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _postgresql_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """A pooled connection, checked without a round trip, and set to read outside a transaction.
 
@@ -79,7 +86,7 @@ def _postgresql_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> Non
       each statement its own snapshot. A ``SELECT ... FOR UPDATE`` is not a plain read: its locks need the
       transaction.
     """
-    if dbapi_connection.closed or io_select.select([dbapi_connection.fileno()], [], [], 0)[0]:
+    if dbapi_connection.closed or _readable(dbapi_connection.fileno()):
         raise DisconnectionError("the database server closed this pooled connection")
     dbapi_connection.autocommit = True
     record.info[READS_OUTSIDE_TRANSACTION] = True

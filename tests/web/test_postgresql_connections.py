@@ -6,6 +6,8 @@ skipped, as SQLite's driver already begins a transaction only at the first write
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 
 import pytest
@@ -14,6 +16,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from quizapp.database import _readable
 from quizapp.extensions import db
 from quizapp.models import Bank, LoginFailure
 from tests.conftest import admin_engine
@@ -95,3 +98,16 @@ def test_a_connection_the_server_closed_is_replaced_without_a_failed_request(pg_
     for _ in range(pooled + 1):  # through every connection the pool held
         response = client.get("/")
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
+
+
+def test_the_liveness_check_takes_descriptors_past_select_s_limit():
+    """A worker with many open files gets socket descriptors over 1023, which select() refuses; poll() takes them."""
+    ours, theirs = socket.socketpair()
+    high = os.dup2(ours.fileno(), 1500)
+    try:
+        assert not _readable(high)
+        theirs.close()  # the peer closed: a read would return EOF
+        assert _readable(high)
+    finally:
+        os.close(high)
+        ours.close()
